@@ -1,0 +1,32 @@
+namespace Hark.Bench;
+
+/// <summary>
+/// Entry point of the micro/macro benchmarks: <c>dotnet run -c Release --project bench/Hark.Bench -- SUITE [options]</c>.
+/// Every suite prints a table of figures measured side by side in one process run and writes JSON.
+/// </summary>
+internal static class BenchMain
+{
+    private static readonly Dictionary<string, (string Help, Func<string[], Task<int>> Run)> Suites = new(StringComparer.OrdinalIgnoreCase);
+
+    public static void Register(string name, string help, Func<string[], Task<int>> run) => Suites[name] = (help, run);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        BenchSuites.RegisterAll();
+        if (args.Length == 0 || !Suites.TryGetValue(args[0], out var suite))
+        {
+            Console.Error.WriteLine("usage: Hark.Bench SUITE [options]");
+            foreach (var (name, s) in Suites.OrderBy(k => k.Key)) Console.Error.WriteLine($"  {name,-12} {s.Help}");
+            return 2;
+        }
+        return await suite.Run(args[1..]).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Registers each suite (one file per suite).</summary>
+internal static partial class BenchSuites
+{
+    public static void RegisterAll()
+    {
+    }
+}

@@ -1,0 +1,3 @@
+using Hark.Bench;
+
+return await BenchMain.RunAsync(args);

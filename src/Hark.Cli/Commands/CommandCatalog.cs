@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Hark.Cli.Commands;
+
+/// <summary>Every <c>hark</c> verb, in the order <c>--help</c> lists them. One file per verb.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return DevCommand.Create();
+    }
+}
