@@ -68,7 +68,7 @@ public sealed partial class WhisperTokenizer
             ByteLevel = true,
             PreTokenizer = GptPreTokenizer.Instance,
         });
-        return new WhisperTokenizer(special, bytes, specialNames, encoder);
+        return new WhisperTokenizer(special, bytes, specialNames, encoder, merges);
     }
 
     /// <summary>
@@ -135,7 +135,7 @@ public sealed partial class WhisperTokenizer
         }
         using var stream = new MemoryStream(Encoding.ASCII.GetBytes(text.ToString()));
         var encoder = TiktokenTokenizer.Create(stream, GptPreTokenizer.Instance, normalizer: null);
-        return new WhisperTokenizer(special, bytes, new Dictionary<int, string>(), encoder);
+        return new WhisperTokenizer(special, bytes, new Dictionary<int, string>(), encoder, merges: null);
     }
 
     private static SpecialTokens DeriveSpecialTokens(HfTokenizerFiles files)
