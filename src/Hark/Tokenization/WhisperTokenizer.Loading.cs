@@ -49,7 +49,7 @@ public sealed partial class WhisperTokenizer
         }
         if (unrecoverable > 0)
         {
-            defects.Add($"{unrecoverable} vocabulary token(s) can be made by no merge and will never be produced");
+            defects.Add($"{unrecoverable} token(s) of {files.VocabPath} can be made by no merge and will never be produced");
         }
         if (files.Dropout is > 0)
         {
