@@ -18,7 +18,7 @@ internal static class RandomModelCommand
         dtype.AcceptOnlyFromAmong("f32", "f16", "bf16");
         var shards = new Option<int>("--shards") { Description = "Split safetensors into N shards with an index.", DefaultValueFactory = _ => 1 };
         var pytorchBin = new Option<bool>("--pytorch-bin") { Description = "Write pytorch_model.bin (torch.save format) instead of safetensors." };
-        var tokenizer = new Option<string?>("--tokenizer") { Description = "Folder whose tokenizer files are copied in." };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "Folder whose tokenizer files are copied in, or an openai .tiktoken rank file." };
 
         var command = new Command("random-model", "Write a Whisper model folder with deterministic random weights (peaked outputs).")
         {

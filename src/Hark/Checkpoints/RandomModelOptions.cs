@@ -20,6 +20,7 @@ public sealed record RandomModelOptions
     public bool PytorchBin { get; init; }
 
     /// <summary>A folder whose tokenizer files (<see cref="RandomModelWriter.TokenizerFiles"/>, whichever exist) are
-    /// copied into the model; null writes no tokenizer.</summary>
+    /// copied into the model, or an openai rank file (<c>multilingual.tiktoken</c>, <c>gpt2.tiktoken</c>) written as
+    /// <c>vocab.json</c> + <c>merges.txt</c> + <c>added_tokens.json</c> for the model's vocabulary; null writes no tokenizer.</summary>
     public string? TokenizerSource { get; init; }
 }

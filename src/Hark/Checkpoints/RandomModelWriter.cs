@@ -42,7 +42,10 @@ public static class RandomModelWriter
 
         var config = ResolveConfig(folder, options.Preset);
         var tokenizerFiles = FindTokenizerFiles(options.TokenizerSource, config);
+        var tiktoken = TiktokenSource(options.TokenizerSource, config);
         Directory.CreateDirectory(folder);
+        // Like copied files, a folder's own tokenizer is never replaced.
+        if (!File.Exists(Path.Combine(folder, "vocab.json"))) tiktoken?.WriteHfFiles(folder);
         foreach (var source in tokenizerFiles)
         {
             var destination = Path.Combine(folder, Path.GetFileName(source));
@@ -118,8 +121,8 @@ public static class RandomModelWriter
 
     private static List<string> FindTokenizerFiles(string? source, WhisperConfig config)
     {
-        if (source is null) return [];
-        if (!Directory.Exists(source)) throw new HarkInputException("tokenizer folder not found", source, "tokenizer");
+        if (source is null || File.Exists(source)) return [];
+        if (!Directory.Exists(source)) throw new HarkInputException("tokenizer folder or .tiktoken file not found", source, "tokenizer");
         var files = TokenizerFiles.Select(f => Path.Combine(source, f)).Where(File.Exists).ToList();
         if (files.Count == 0)
             throw new HarkInputException($"no tokenizer files; expected some of {string.Join(", ", TokenizerFiles)}", source, "tokenizer");
@@ -134,4 +137,8 @@ public static class RandomModelWriter
         }
         return files;
     }
+
+    /// <summary>An openai rank file (<c>.tiktoken</c>) as tokenizer source: written as vocab.json, merges.txt, added_tokens.json.</summary>
+    private static WhisperTokenizer? TiktokenSource(string? source, WhisperConfig config) =>
+        source is not null && File.Exists(source) ? WhisperTokenizer.FromTiktoken(source, config.VocabSize) : null;
 }

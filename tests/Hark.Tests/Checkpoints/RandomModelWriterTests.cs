@@ -57,6 +57,46 @@ public class RandomModelWriterTests
     }
 
     [Fact]
+    public void Tiktoken_rank_file_as_tokenizer_source_writes_a_loadable_tokenizer()
+    {
+        using var dir = Fixtures.TempDir();
+        RandomModelWriter.Write(dir.FullName, new RandomModelOptions { Seed = 2, TokenizerSource = Fixtures.Path("whisper-assets/multilingual.tiktoken") });
+        var tokenizer = WhisperTokenizer.FromFolder(dir.FullName);
+        Assert.Equal(SpecialTokens.ForVocabSize(51865), tokenizer.Special);
+    }
+
+    [Fact]
+    public void Cli_writes_a_model_and_reports_bad_input_in_one_line_with_exit_code_2()
+    {
+        using var dir = Fixtures.TempDir();
+        var (code, _, _) = RunCli("dev", "random-model", "--preset", "test", "--seed", "4", "--dtype", "bf16", "--shards", "2", "--out", dir.File("m"));
+        Assert.Equal(0, code);
+        using (var checkpoint = WhisperCheckpoint.Open(dir.File("m")))
+            Assert.Equal(DType.BF16, checkpoint.Tensors.Tensors[WhisperTensorNames.TokenEmbedding].DType);
+        var (bad, stdout, stderr) = RunCli("dev", "random-model", "--preset", "nope", "--out", dir.File("x"));
+        Assert.Equal(2, bad);
+        Assert.Equal("", stdout);
+        Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+        Assert.Contains("unknown preset 'nope'", stderr, StringComparison.Ordinal);
+    }
+
+    private static (int Code, string Stdout, string Stderr) RunCli(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Hark.Cli.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(120_000), "hark did not exit");
+        return (process.ExitCode, stdout, stderr.Result);
+    }
+
+    [Fact]
     public void Same_seed_gives_the_same_file_and_another_seed_a_different_one()
     {
         using var a = Fixtures.TempDir();
