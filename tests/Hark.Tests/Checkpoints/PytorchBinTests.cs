@@ -7,14 +7,17 @@ namespace Hark.Tests.Checkpoints;
 public class PytorchBinTests
 {
     /// <summary>A torch-style zip with the given data.pkl and storage records.</summary>
-    internal static byte[] Zip(byte[] pickle, params (string Name, byte[] Bytes)[] records)
+    internal static byte[] Zip(byte[] pickle, params (string Name, byte[] Bytes)[] records) =>
+        Zip(CompressionLevel.NoCompression, pickle, records);
+
+    internal static byte[] Zip(CompressionLevel level, byte[] pickle, params (string Name, byte[] Bytes)[] records)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
             foreach (var (name, bytes) in records.Prepend(("archive/data.pkl", pickle)))
             {
-                using var s = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+                using var s = zip.CreateEntry(name, level).Open();
                 s.Write(bytes);
             }
         }
@@ -44,6 +47,7 @@ public class PytorchBinTests
             Assert.All(zip.Entries, e => Assert.Equal(e.Length, e.CompressedLength)); // stored, as torch.save writes
         }
         using var reader = PytorchBinReader.Open(path);
+        Assert.Equal(source.Tensors.Count, reader.MappedTensorCount); // stored records are read by offset
         Assert.Equal(source.Tensors.Keys, reader.Tensors.Keys);
         foreach (var (name, info) in source.Tensors)
         {
@@ -52,6 +56,36 @@ public class PytorchBinTests
             reader.ReadFloat32(name, values);
             Assert.Equal(source.Get(name), values);
         }
+    }
+
+    [Fact]
+    public void Compressed_records_are_streamed_instead_of_mapped()
+    {
+        using var source = CheckpointTestFiles.SmallTensors();
+        var infos = source.Tensors.Values.ToList();
+        var records = infos.Select((info, i) =>
+        {
+            var bytes = new byte[info.ByteCount];
+            source.ReadBytes(info.Name, bytes);
+            return ($"other/data/{i}", bytes);
+        }).ToArray();
+        var pickle = TorchPickleWriter.Write(infos);
+        using var dir = Fixtures.TempDir();
+        var zipBytes = Zip(CompressionLevel.Optimal, pickle, records);
+        // Rename the archive folder: readers must take the prefix from data.pkl's entry, as torch does.
+        var path = CheckpointTestFiles.Save(dir, "compressed.bin", zipBytes);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("archive/data.pkl")!;
+            var moved = zip.CreateEntry("other/data.pkl");
+            using (var from = entry.Open()) using (var to = moved.Open()) from.CopyTo(to);
+            entry.Delete();
+        }
+        using var reader = PytorchBinReader.Open(path);
+        Assert.Equal(0, reader.MappedTensorCount);
+        var weight = new float[12];
+        reader.ReadFloat32("x.weight", weight);
+        Assert.Equal(source.Get("x.weight"), weight);
     }
 
     [Theory]
