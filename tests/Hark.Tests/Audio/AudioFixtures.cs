@@ -9,7 +9,7 @@ internal static class AudioFixtures
 {
     public static float[] ReadF32(string relative)
     {
-        var bytes = File.ReadAllBytes(Fixtures.Path(relative));
+        var bytes = File.ReadAllBytes(Path.IsPathRooted(relative) ? relative : Fixtures.Path(relative));
         return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
     }
 
