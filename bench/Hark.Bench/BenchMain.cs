@@ -29,5 +29,6 @@ internal static partial class BenchSuites
     public static void RegisterAll()
     {
         RegisterAudio();
+        EngineBench.Register();
     }
 }
