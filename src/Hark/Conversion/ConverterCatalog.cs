@@ -7,6 +7,7 @@ public static class ConverterCatalog
     public static IReadOnlyList<IModelConverter> All { get; } =
     [
         new Ct2.Ct2Converter(),
+        new Ggml.GgmlConverter(),
     ];
 
     /// <summary>The converter for <paramref name="target"/>.</summary>
