@@ -9,7 +9,8 @@ namespace Hark.Conversion.Ggml;
 /// <summary>
 /// Converts a Whisper checkpoint to a whisper.cpp model file: magic, hyper-parameters, Slaney mel filters, the BPE
 /// vocabulary as raw bytes, then every tensor (header, name, data) in <see cref="GgmlWhisperSpec"/>'s layout.
-/// Quantized files quantize from float16-rounded values, as whisper.cpp's <c>quantize</c> does from an f16 file.
+/// Block-quantized tensors quantize float16-rounded values, as whisper.cpp's <c>quantize</c> does from an f16 file;
+/// float32 tensors keep full precision.
 /// </summary>
 public sealed class GgmlConverter : IModelConverter
 {
@@ -100,7 +101,7 @@ public sealed class GgmlConverter : IModelConverter
         try
         {
             var values = floats.AsSpan(0, n);
-            SourceParts.Read(source, [new SourcePart(t.Source, n)], values, roundThroughFloat16: f.IsQuantized());
+            SourceParts.Read(source, [new SourcePart(t.Source, n)], values, roundThroughFloat16: type.BlockElements() > 1);
             var dst = bytes.AsSpan(0, (int)type.ByteCount(n));
             switch (type)
             {
