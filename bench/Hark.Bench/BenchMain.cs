@@ -28,5 +28,6 @@ internal static partial class BenchSuites
 {
     public static void RegisterAll()
     {
+        BenchMain.Register("convert", "wall time and peak RSS of CT2/GGML conversion of random presets", ConvertBench.RunAsync);
     }
 }

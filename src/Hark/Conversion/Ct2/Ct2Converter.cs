@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -56,11 +55,13 @@ public sealed class Ct2Converter : IModelConverter
         WriteUInt32(stream, (uint)count);
 
         var largest = plan.Max(p => p.Spec.ElementCount) * 4;
+        var floats = new BufferPool<float>();
+        var bytes = new BufferPool<byte>();
         var done = 0;
         long written = 0;
         await TensorPipeline.RunAsync(plan,
             p => p.Spec.ElementCount * 4 + p.Value.ByteCount,
-            (p, token) => Transform(source, p, q, token),
+            (p, token) => Transform(source, p, q, floats, bytes, token),
             (p, r) =>
             {
                 try
@@ -71,8 +72,8 @@ public sealed class Ct2Converter : IModelConverter
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(r.Value);
-                    if (r.Scale.Length > 0) ArrayPool<byte>.Shared.Return(r.Scale);
+                    bytes.Return(r.Value);
+                    if (r.Scale.Length > 0) bytes.Return(r.Scale);
                 }
                 progress?.Report(new ConversionProgress(++done, plan.Count, written, p.Spec.Name));
             },
@@ -88,18 +89,19 @@ public sealed class Ct2Converter : IModelConverter
 
     private readonly record struct Transformed(byte[] Value, byte[] Scale);
 
-    private static Transformed Transform(ITensorSource source, Ct2PlannedVariable p, Ct2Quantization q, CancellationToken ct)
+    private static Transformed Transform(ITensorSource source, Ct2PlannedVariable p, Ct2Quantization q,
+        BufferPool<float> floatPool, BufferPool<byte> bytePool, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var v = p.Spec;
-        var value = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, p.Value.ByteCount));
+        var value = bytePool.Rent((int)Math.Max(1, p.Value.ByteCount));
         if (v.Role == Ct2Role.Scalar)
         {
             WriteScalar(v.ScalarType, v.ScalarValue, value);
             return new Transformed(value, []);
         }
         var n = (int)v.ElementCount;
-        var floats = ArrayPool<float>.Shared.Rent(n);
+        var floats = floatPool.Rent(n);
         try
         {
             var f = floats.AsSpan(0, n);
@@ -108,12 +110,12 @@ public sealed class Ct2Converter : IModelConverter
             switch (p.Value.DType)
             {
                 case Ct2DType.Int8:
-                    var scale = ArrayPool<byte>.Shared.Rent((int)p.Scale!.ByteCount);
+                    var scale = bytePool.Rent((int)p.Scale!.ByteCount);
                     Ct2Quantizer.QuantizeInt8(f, (int)v.Shape[0], MemoryMarshal.Cast<byte, sbyte>(outBytes),
                         MemoryMarshal.Cast<byte, float>(scale.AsSpan(0, (int)p.Scale.ByteCount)));
                     return new Transformed(value, scale);
                 case Ct2DType.Int16:
-                    var s16 = ArrayPool<byte>.Shared.Rent(4);
+                    var s16 = bytePool.Rent(4);
                     var sc = Ct2Quantizer.QuantizeInt16(f, MemoryMarshal.Cast<byte, short>(outBytes));
                     BinaryPrimitives.WriteSingleLittleEndian(s16, sc);
                     return new Transformed(value, s16);
@@ -124,7 +126,7 @@ public sealed class Ct2Converter : IModelConverter
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(floats);
+            floatPool.Return(floats);
         }
     }
 

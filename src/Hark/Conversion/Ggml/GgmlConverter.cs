@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -63,9 +62,11 @@ public sealed class GgmlConverter : IModelConverter
             var done = 0;
             long written = stream.Position;
             var largest = spec.Max(t => t.ElementCount) * 4;
+            var floatPool = new BufferPool<float>();
+            var bytePool = new BufferPool<byte>();
             await TensorPipeline.RunAsync(spec,
                 t => t.ElementCount * 6,
-                (t, ct) => Transform(source.Tensors, t, fileType, ct),
+                (t, ct) => Transform(source.Tensors, t, fileType, floatPool, bytePool, ct),
                 (t, data) =>
                 {
                     try
@@ -78,7 +79,7 @@ public sealed class GgmlConverter : IModelConverter
                     }
                     finally
                     {
-                        ArrayPool<byte>.Shared.Return(data);
+                        bytePool.Return(data);
                     }
                     progress?.Report(new ConversionProgress(++done, spec.Count, written, t.Name));
                 },
@@ -91,13 +92,14 @@ public sealed class GgmlConverter : IModelConverter
         atomic.Commit();
     }
 
-    private static byte[] Transform(ITensorSource source, GgmlTensorSpec t, GgmlFileType f, CancellationToken ct)
+    private static byte[] Transform(ITensorSource source, GgmlTensorSpec t, GgmlFileType f,
+        BufferPool<float> floatPool, BufferPool<byte> bytePool, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var type = t.TypeIn(f);
         var n = (int)t.ElementCount;
-        var floats = ArrayPool<float>.Shared.Rent(n);
-        var bytes = ArrayPool<byte>.Shared.Rent((int)type.ByteCount(n));
+        var floats = floatPool.Rent(n);
+        var bytes = bytePool.Rent((int)type.ByteCount(n));
         try
         {
             var values = floats.AsSpan(0, n);
@@ -113,12 +115,12 @@ public sealed class GgmlConverter : IModelConverter
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(bytes);
+            bytePool.Return(bytes);
             throw;
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(floats);
+            floatPool.Return(floats);
         }
     }
 
