@@ -7,6 +7,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return ConvertCommand.Create();
         yield return InspectCommand.Create();
         yield return DevCommand.Create();
     }

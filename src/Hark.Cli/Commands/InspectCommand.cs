@@ -10,7 +10,7 @@ internal static class InspectCommand
 {
     public static Command Create()
     {
-        var path = new Argument<string>("path") { Description = "A CTranslate2 folder or model.bin, a whisper.cpp .bin file, or an ONNX folder." };
+        var path = new Argument<string>("path") { Description = "A Hugging Face Whisper folder, a CTranslate2 folder or model.bin, a whisper.cpp .bin file, or an ONNX folder." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var command = new Command("inspect", "Show the architecture, dtypes, sizes and tensors of a model.");
         command.Arguments.Add(path);
@@ -31,14 +31,8 @@ internal static class InspectCommand
         ModelFormat.CTranslate2 => ModelInspector.InspectCt2(path),
         ModelFormat.Ggml => ModelInspector.InspectGgml(path),
         ModelFormat.Onnx => ModelInspector.InspectOnnx(path),
-        _ => InspectHuggingFace(path),
+        _ => ModelInspector.InspectHuggingFace(path),
     };
-
-    private static InspectReport InspectHuggingFace(string path)
-    {
-        ModelInspector.RequireWhisperConfig(path);
-        throw new HarkInputException("reading Hugging Face weight files is not available in this build; inspect converted models instead", path);
-    }
 
     public static string ToJson(InspectReport r)
     {

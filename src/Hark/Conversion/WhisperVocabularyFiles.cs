@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Hark.Tokenization;
 
 namespace Hark.Conversion;
 
@@ -49,7 +50,7 @@ public static class WhisperVocabularyFiles
         {
             if (entries[i].Id != i)
                 throw new HarkInputException($"token ids jump to {entries[i].Id} at position {i}; expected consecutive ids", Path.Combine(folder, VocabFile));
-            result[i] = ByteLevel.Decode(entries[i].Token)
+            result[i] = ByteLevelAlphabet.Decode(entries[i].Token)
                 ?? throw new HarkInputException($"token {i} '{entries[i].Token}' is not GPT-2 byte-level text", Path.Combine(folder, VocabFile));
         }
         return result;
@@ -80,36 +81,6 @@ public static class WhisperVocabularyFiles
         catch (JsonException e)
         {
             throw new HarkInputException($"not valid JSON: {e.Message}", path, inner: e);
-        }
-    }
-
-    /// <summary>GPT-2's reversible byte ↔ printable-character map.</summary>
-    internal static class ByteLevel
-    {
-        private static readonly Dictionary<char, byte> CharToByte = Build();
-
-        private static Dictionary<char, byte> Build()
-        {
-            var map = new Dictionary<char, byte>();
-            var n = 0;
-            for (var b = 0; b < 256; b++)
-            {
-                var printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-                map[printable ? (char)b : (char)(256 + n++)] = (byte)b;
-            }
-            return map;
-        }
-
-        /// <summary>The bytes a byte-level token stands for; null when a character is outside the alphabet.</summary>
-        public static byte[]? Decode(string token)
-        {
-            var bytes = new byte[token.Length];
-            for (var i = 0; i < token.Length; i++)
-            {
-                if (!CharToByte.TryGetValue(token[i], out var b)) return null;
-                bytes[i] = b;
-            }
-            return bytes;
         }
     }
 }

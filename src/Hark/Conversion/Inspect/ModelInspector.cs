@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Hark.Checkpoints;
 using Hark.Conversion.Ct2;
 using Hark.Conversion.Ggml;
 
@@ -84,17 +85,27 @@ public static class ModelInspector
         return new InspectReport(path, ModelFormat.Onnx, props, files);
     }
 
-    /// <summary>
-    /// Checks that a Hugging Face folder's <c>config.json</c> describes Whisper; otherwise names the architecture found.
-    /// </summary>
-    /// <exception cref="HarkInputException">No config, unreadable config, or another architecture.</exception>
-    public static void RequireWhisperConfig(string folder)
+    /// <summary>Inspects a Hugging Face Whisper folder (validated by <see cref="WhisperCheckpoint.Open"/>; weights stay unread).</summary>
+    public static InspectReport InspectHuggingFace(string path)
     {
-        var path = Path.Combine(folder, "config.json");
-        if (!File.Exists(path)) throw new HarkInputException("config.json not found; expected a Hugging Face Whisper folder", folder);
-        var type = ReadModelType(folder);
-        if (type is null || !type.Contains("whisper", StringComparison.OrdinalIgnoreCase))
-            throw new HarkInputException($"model is '{type ?? "unknown"}', not Whisper (expected model_type \"whisper\" / WhisperForConditionalGeneration)", path, "model_type");
+        using var model = WhisperCheckpoint.Open(path);
+        var c = model.Config;
+        var props = new List<KeyValuePair<string, string>>
+        {
+            new("format", "Hugging Face Whisper"),
+            new("d_model", c.DModel.ToString(CultureInfo.InvariantCulture)),
+            new("encoder layers", c.EncoderLayers.ToString(CultureInfo.InvariantCulture)),
+            new("decoder layers", c.DecoderLayers.ToString(CultureInfo.InvariantCulture)),
+            new("heads (enc/dec)", $"{c.EncoderAttentionHeads}/{c.DecoderAttentionHeads}"),
+            new("mlp (enc/dec)", $"{c.EncoderFfnDim}/{c.DecoderFfnDim}"),
+            new("mel bins", c.NumMelBins.ToString(CultureInfo.InvariantCulture)),
+            new("vocab size", c.VocabSize.ToString(CultureInfo.InvariantCulture)),
+            new("tied output projection", c.TieWordEmbeddings ? "yes" : "no"),
+            new("parameters", WhisperPresets.ParameterCount(c).ToString("N0", CultureInfo.InvariantCulture)),
+        };
+        var tensors = model.Tensors.Tensors.Values.OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => new InspectedTensor(t.Name, t.Shape, t.DType.ToSafetensorsName(), t.ByteCount)).ToList();
+        return new InspectReport(path, ModelFormat.HuggingFace, props, tensors);
     }
 
     private static string? ReadModelType(string folder)
