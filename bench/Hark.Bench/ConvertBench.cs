@@ -33,7 +33,7 @@ internal static class ConvertBench
         Directory.CreateDirectory(scratch);
 
         Console.WriteLine($"convert bench: {Environment.ProcessorCount} cores, source dtype {dtype}, threads {(threads == 0 ? "all" : threads)}; random weights generated on the fly");
-        Console.WriteLine($"{"preset",-10} {"target",-20} {"wall s",8} {"peak RSS MB",12} {"largest MB",11} {"output MB",10}");
+        Console.WriteLine($"{"preset",-10} {"target",-20} {"wall s",8} {"cpu s",8} {"peak RSS MB",12} {"largest MB",11} {"output MB",10}");
         var rows = new List<Dictionary<string, object>>();
         try
         {
@@ -51,17 +51,19 @@ internal static class ConvertBench
                     GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
                     GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                     ProcessMemory.ResetPeak();
+                    var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
                     var sw = Stopwatch.StartNew();
                     await converter.ConvertAsync(model, output, new ConversionOptions { Quantization = q, Threads = threads, Force = true });
                     sw.Stop();
+                    var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
                     var peak = ProcessMemory.PeakBytes;
                     var size = Directory.Exists(output)
                         ? Directory.EnumerateFiles(output).Sum(f => new FileInfo(f).Length)
                         : new FileInfo(output).Length;
-                    Console.WriteLine($"{preset,-10} {target,-20} {sw.Elapsed.TotalSeconds,8:F1} {peak / 1e6,12:F0} {largest / 1e6,11:F0} {size / 1e6,10:F1}");
+                    Console.WriteLine($"{preset,-10} {target,-20} {sw.Elapsed.TotalSeconds,8:F1} {cpu,8:F1} {peak / 1e6,12:F0} {largest / 1e6,11:F0} {size / 1e6,10:F1}");
                     rows.Add(new()
                     {
-                        ["preset"] = preset, ["target"] = target, ["wall_s"] = Math.Round(sw.Elapsed.TotalSeconds, 2),
+                        ["preset"] = preset, ["target"] = target, ["wall_s"] = Math.Round(sw.Elapsed.TotalSeconds, 2), ["cpu_s"] = Math.Round(cpu, 2),
                         ["peak_rss_bytes"] = peak, ["largest_tensor_f32_bytes"] = largest, ["output_bytes"] = size,
                     });
                     if (Directory.Exists(output)) Directory.Delete(output, recursive: true);

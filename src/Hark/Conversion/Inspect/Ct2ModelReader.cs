@@ -95,7 +95,7 @@ public sealed class Ct2ModelReader : IDisposable
                 variables.Add(v);
             }
             var aliases = new List<(string, string)>();
-            if (version >= 5)
+            // Aliases exist since binary version 3, so every version read here has the table.
             {
                 var n = r.UInt32("alias count");
                 for (var i = 0; i < n; i++) aliases.Add((r.String("alias"), r.String("alias target")));
