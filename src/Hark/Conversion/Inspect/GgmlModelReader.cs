@@ -116,6 +116,8 @@ public sealed class GgmlModelReader : IDisposable
             if (!Enum.IsDefined((GgmlType)type)) throw new HarkInputException($"type id {type} is not one Hark reads", Path, name);
             var t = (GgmlType)type;
             var count = ne.Aggregate(1L, (a, b) => a * b);
+            if (ne.Any(d => d <= 0) || count % t.BlockElements() != 0)
+                throw new HarkInputException($"dimensions [{string.Join(", ", ne)}] do not hold whole {t.ToGgmlName()} blocks", Path, name);
             var bytes = t.ByteCount(count);
             if (s.Position + bytes > s.Length) throw new HarkInputException($"file ends inside the data ({bytes} bytes expected)", Path, name);
             tensors.Add(new GgmlStoredTensor(name, ne, t, s.Position, bytes));
