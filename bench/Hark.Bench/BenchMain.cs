@@ -30,5 +30,6 @@ internal static partial class BenchSuites
     {
         RegisterAudio();
         EngineBench.Register();
+        BenchMain.Register("convert", "wall time and peak RSS of CT2/GGML conversion of random presets", ConvertBench.RunAsync);
     }
 }
