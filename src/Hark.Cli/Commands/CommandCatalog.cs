@@ -7,6 +7,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return DoctorCommand.Create();
         yield return DevCommand.Create();
     }
 }
