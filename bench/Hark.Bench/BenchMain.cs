@@ -28,5 +28,6 @@ internal static partial class BenchSuites
 {
     public static void RegisterAll()
     {
+        BenchMain.Register("memory", "peak RSS per model/precision/batch vs the memory model (--models --precisions --batches --steps)", MemoryBench.RunAsync);
     }
 }

@@ -41,4 +41,11 @@ public sealed record MemoryModelOptions
 
     /// <summary>Tokens fed in the first decoder step (the prompt); default half the decoder context, Whisper's prompt limit.</summary>
     public int? PromptTokens { get; init; }
+
+    /// <summary>
+    /// True for engines that encode the windows of a batch one after another with fused attention (Hark's managed CPU
+    /// engine): encoder scratch is one window's and no score matrix is stored. False for engines that run the batch as
+    /// one graph and materialize every head's scores (ONNX Runtime, GPU engines). Default: true on the CPU.
+    /// </summary>
+    public bool? SequentialEncoder { get; init; }
 }

@@ -13,8 +13,9 @@ public static class MemoryModel
     private const int Int4BlockSize = 32;
 
     /// <summary>Bytes of the weights of <paramref name="config"/> stored at <paramref name="precision"/>.</summary>
-    /// <remarks>Int8 and int4 quantize the 2-D matrices (linear layers and the token embedding) with one float32 scale per
-    /// row (int8) or per 32 values (int4); convolutions, biases, norms and positions stay at activation width.</remarks>
+    /// <remarks>Matrices (linear layers, token embedding) and convolutions take the precision; int8 and int4 quantize
+    /// the matrices with one float32 scale per row (int8) or per 32 values (int4) and keep convolutions at activation
+    /// width. Vectors (biases, norms) and position tables stay at activation width: float32 on the CPU.</remarks>
     public static long WeightBytes(WhisperConfig config, ComputePrecision precision, DeviceKind device = DeviceKind.Cpu)
     {
         var activation = ActivationBytes(precision, device);
@@ -24,12 +25,13 @@ public static class MemoryModel
             long count = 1;
             foreach (var s in shape) count *= s;
             var matrix = shape.Length == 2 && !name.Contains("positions", StringComparison.Ordinal);
+            var conv = shape.Length == 3;
             total += precision switch
             {
-                ComputePrecision.Float16 or ComputePrecision.BFloat16 => count * 2,
+                ComputePrecision.Float16 or ComputePrecision.BFloat16 when matrix || conv => count * 2,
                 ComputePrecision.Int8 when matrix => count + shape[0] * 4L,
                 ComputePrecision.Int4 when matrix => (count + 1) / 2 + (count + Int4BlockSize - 1) / Int4BlockSize * 4L,
-                ComputePrecision.Int8 or ComputePrecision.Int4 => count * activation,
+                ComputePrecision.Float16 or ComputePrecision.BFloat16 or ComputePrecision.Int8 or ComputePrecision.Int4 => count * activation,
                 _ => count * 4,
             };
         }
@@ -49,21 +51,35 @@ public static class MemoryModel
         long sequences = b * beamSize;
         long context = config.MaxTargetPositions;
 
-        // Encoder, per phase; the encoder output (b·s·d) stays alive throughout.
+        // Encoder. The encoder output (b·s·d) stays alive throughout.
         long output = b * s * d * a;
-        long mel = b * config.NumMelBins * f * 4;
-        long conv = mel + b * d * f * a + b * 3 * d * s * a;             // conv1 output + conv2 unfolded input
-        long attention = b * s * d * a * 6                                 // residual, norm, q, k, v, context
-                         + b * config.EncoderAttentionHeads * s * s * a;   // score matrices of every head
-        long mlp = b * s * d * a * 3 + b * s * config.EncoderFfnDim * a;   // residual, norm, output + hidden
-        long encoder = Math.Max(conv, Math.Max(attention, mlp)) + output;
+        long mel = b * config.NumMelBins * f * 4;                          // the caller's features
+        long encoder;
+        var sequential = options.SequentialEncoder ?? options.Device == DeviceKind.Cpu;
+        if (sequential)
+        {
+            // One window's scratch, all alive for the whole encode: features and their transpose, conv1 output,
+            // residual, norm, q, k, v, attention output, MLP hidden.
+            encoder = mel + output + 2L * config.NumMelBins * f * a + f * d * a + 6 * s * d * a + s * config.EncoderFfnDim * a;
+        }
+        else
+        {
+            long conv = b * config.NumMelBins * f * a + b * d * f * a + b * 3 * d * s * a;   // input, conv1 output, conv2 unfolded input
+            long attention = b * s * d * a * 6                                                // residual, norm, q, k, v, context
+                             + b * config.EncoderAttentionHeads * s * s * a;                  // score matrices of every head
+            long mlp = b * s * d * a * 3 + b * s * config.EncoderFfnDim * a;                  // residual, norm, output + hidden
+            encoder = mel + Math.Max(conv, Math.Max(attention, mlp)) + output;
+        }
 
         long selfKv = config.DecoderLayers * 2L * sequences * context * d * a;
         long crossKv = config.DecoderLayers * 2L * b * s * d * a;
 
         long prompt = options.PromptTokens ?? context / 2;
-        long step = sequences * prompt * (d * 6 + config.DecoderFfnDim) * a
-                    + sequences * config.DecoderAttentionHeads * prompt * s * a;     // cross-attention scores of the prompt
+        long step = sequences * prompt * (d * 6 + config.DecoderFfnDim) * a;
+        if (sequential)
+            step += sequences * context * d * a;                                     // one spare cache layer for beam reorders
+        else
+            step += sequences * config.DecoderAttentionHeads * prompt * s * a;       // cross-attention scores of the prompt
         long logits = sequences * config.VocabSize * 4L * 2;                          // logits and their log-softmax
         long overhead = options.RuntimeOverheadBytes ?? (options.Device == DeviceKind.Cpu ? 64L << 20 : 512L << 20);
 

@@ -16,8 +16,13 @@ public class MemoryModelTests
         var c = WhisperPresets.Get(preset);
         var parameters = WhisperPresets.ParameterCount(c);
         Assert.Equal(parameters * 4, MemoryModel.WeightBytes(c, ComputePrecision.Float32));
-        Assert.Equal(parameters * 2, MemoryModel.WeightBytes(c, ComputePrecision.Float16));
-        Assert.Equal(parameters * 2, MemoryModel.WeightBytes(c, ComputePrecision.BFloat16));
+        Assert.Equal(parameters * 2, MemoryModel.WeightBytes(c, ComputePrecision.Float16, DeviceKind.Rocm));
+        Assert.Equal(parameters * 2, MemoryModel.WeightBytes(c, ComputePrecision.BFloat16, DeviceKind.Cuda));
+        // On the CPU vectors and position tables stay float32.
+        long vectorsAndPositions = WhisperTensorLayout.Enumerate(c)
+            .Where(t => t.Shape.Length == 1 || t.Name.Contains("positions", StringComparison.Ordinal))
+            .Sum(t => t.Shape.Aggregate(1L, (x, y) => x * y));
+        Assert.Equal(parameters * 2 + vectorsAndPositions * 2, MemoryModel.WeightBytes(c, ComputePrecision.Float16));
     }
 
     [Fact]
