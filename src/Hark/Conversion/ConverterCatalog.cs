@@ -6,6 +6,7 @@ public static class ConverterCatalog
     /// <summary>All converters (one line per target).</summary>
     public static IReadOnlyList<IModelConverter> All { get; } =
     [
+        new Onnx.OnnxConverter(),
     ];
 
     /// <summary>The converter for <paramref name="target"/>.</summary>
