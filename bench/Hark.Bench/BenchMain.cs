@@ -28,5 +28,6 @@ internal static partial class BenchSuites
 {
     public static void RegisterAll()
     {
+        RegisterOnnx();
     }
 }
