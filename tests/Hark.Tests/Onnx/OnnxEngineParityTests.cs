@@ -36,7 +36,7 @@ public sealed class OnnxEngineParityTests(ITestOutputHelper output)
         { OnnxPrecision.Float16, false, 1e-2 },
         { OnnxPrecision.Int8WeightOnly, false, 2e-2 },
         { OnnxPrecision.Int8, false, 3e-2 },
-        { OnnxPrecision.Int4, false, 0.3 },
+        { OnnxPrecision.Int4, false, 0.2 },
     };
 
     [Theory]

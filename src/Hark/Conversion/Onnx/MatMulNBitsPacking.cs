@@ -18,7 +18,6 @@ internal static class MatMulNBitsPacking
         var blocks = (k + blockSize - 1) / blockSize;
         var blob = blockSize * bits / 8;
         var zero = 1 << (bits - 1);
-        var max = zero - 1;
         var packed = new byte[(long)n * blocks * blob];
         var scales = new float[n * blocks];
         for (var row = 0; row < n; row++)
@@ -30,13 +29,13 @@ internal static class MatMulNBitsPacking
                 var len = Math.Min(blockSize, k - start);
                 var absMax = 0f;
                 for (var i = 0; i < len; i++) absMax = Math.Max(absMax, Math.Abs(r[start + i]));
-                var scale = absMax > 0 ? absMax / max : 1f;
+                var scale = absMax > 0 ? BestScale(r.Slice(start, len), absMax, zero) : 1f;
                 scales[row * blocks + b] = scale;
                 var dst = packed.AsSpan((row * blocks + b) * blob, blob);
                 for (var i = 0; i < blockSize; i++)
                 {
                     // Padding past K holds the zero point: it dequantizes to exactly 0.
-                    var q = i < len ? (int)Math.Clamp(MathF.Round(r[start + i] / scale), -max, max) + zero : zero;
+                    var q = i < len ? Level(r[start + i], scale, zero) + zero : zero;
                     if (bits == 8) dst[i] = (byte)q;
                     else if ((i & 1) == 0) dst[i >> 1] = (byte)q;
                     else dst[i >> 1] |= (byte)(q << 4);
@@ -44,6 +43,33 @@ internal static class MatMulNBitsPacking
             }
         }
         return new Result(packed, scales, blocks, blob);
+    }
+
+    /// <summary>Signed level of <paramref name="v"/>, within [−zero, zero − 1].</summary>
+    private static int Level(float v, float scale, int zero) => (int)Math.Clamp(MathF.Round(v / scale), -zero, zero - 1);
+
+    /// <summary>
+    /// The block scale with the least squared error among a few clipping ratios: with only 16 levels, clipping the
+    /// largest values slightly buys finer steps for the rest (about a fifth less error on Gaussian weights).
+    /// Eight bits keep plain absmax scaling.
+    /// </summary>
+    private static float BestScale(ReadOnlySpan<float> block, float absMax, int zero)
+    {
+        if (zero > 8) return absMax / (zero - 1);
+        var best = absMax / (zero - 1);
+        var bestError = double.MaxValue;
+        for (var ratio = 1.0f; ratio >= 0.7f; ratio -= 0.05f)
+        {
+            var scale = absMax * ratio / (zero - 1);
+            double error = 0;
+            foreach (var v in block)
+            {
+                var d = v - Level(v, scale, zero) * scale;
+                error += d * d;
+            }
+            if (error < bestError) (best, bestError) = (scale, error);
+        }
+        return best;
     }
 
     /// <summary>The float value a packed element stands for (tests and error estimates).</summary>
