@@ -8,6 +8,7 @@ public static class ConverterCatalog
     [
         new Ct2.Ct2Converter(),
         new Ggml.GgmlConverter(),
+        new Onnx.OnnxConverter(),
     ];
 
     /// <summary>The converter for <paramref name="target"/>.</summary>
