@@ -170,6 +170,9 @@ public sealed class Transcriber
     {
         var tokens = result.Tokens;
         var segments = new List<Segment>();
+        // Timestamps past the audio in a short last window (or past a clip's end) are clamped to it, so segments
+        // always lie inside what was transcribed; seeking is unaffected.
+        var windowEnd = timeOffset + segmentDuration;
         var isTimestamp = tokens.Select(t => t >= timestampBegin).ToArray();
         var singleTimestampEnding = tokens.Length >= 2 && !isTimestamp[^2] && isTimestamp[^1];
         var consecutive = new List<int>();
@@ -188,8 +191,8 @@ public sealed class Transcriber
                 var sliced = tokens[lastSlice..currentSlice];
                 var startPos = sliced[0] - timestampBegin;
                 var endPos = sliced[^1] - timestampBegin;
-                segments.Add(NewSegment(seek, timeOffset + startPos * AudioConstants.TimePrecision,
-                    timeOffset + endPos * AudioConstants.TimePrecision, sliced, result));
+                segments.Add(NewSegment(seek, Math.Min(windowEnd, timeOffset + startPos * AudioConstants.TimePrecision),
+                    Math.Min(windowEnd, timeOffset + endPos * AudioConstants.TimePrecision), sliced, result));
                 lastSlice = currentSlice;
             }
             if (singleTimestampEnding) return (segments, seek + segmentSize); // no speech after the last timestamp
@@ -211,7 +214,7 @@ public sealed class Transcriber
         // No pair, but a timestamp other than <|0.00|>: it marks the end of the speech.
         if (lastTimestamp >= 0 && lastTimestamp != timestampBegin)
             duration = (lastTimestamp - timestampBegin) * AudioConstants.TimePrecision;
-        segments.Add(NewSegment(seek, timeOffset, timeOffset + duration, tokens, result));
+        segments.Add(NewSegment(seek, timeOffset, Math.Min(windowEnd, timeOffset + duration), tokens, result));
         return (segments, seek + segmentSize);
     }
 

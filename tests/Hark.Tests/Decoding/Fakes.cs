@@ -5,10 +5,19 @@ using Hark.Tokenization;
 
 namespace Hark.Tests.Decoding;
 
-/// <summary>A tokenizer where text token <c>t</c> is the word <c>w{t}</c>; <c>" "</c> is token 220.</summary>
+/// <summary>
+/// A tokenizer where text token <c>t</c> is the word <c>w{t}</c> (or, with <c>hashedWords</c>, a 10-letter word derived
+/// from <c>t</c>, so that distinct tokens make text that compresses poorly); <c>" "</c> is token 220.
+/// </summary>
 internal sealed class FakeTokenizer : IDecodingTokenizer
 {
-    public FakeTokenizer(int vocabSize = 51865) => Special = SpecialTokens.ForVocabSize(vocabSize);
+    private readonly bool _hashedWords;
+
+    public FakeTokenizer(int vocabSize = 51865, bool hashedWords = false)
+    {
+        Special = SpecialTokens.ForVocabSize(vocabSize);
+        _hashedWords = hashedWords;
+    }
 
     public SpecialTokens Special { get; }
 
@@ -25,9 +34,22 @@ internal sealed class FakeTokenizer : IDecodingTokenizer
         var parts = new List<string>();
         foreach (var t in tokens)
         {
-            if (t < Special.EndOfText) parts.Add(" w" + t);
+            if (t < Special.EndOfText) parts.Add(_hashedWords ? " " + HashedWord(t) : " w" + t);
         }
         return string.Concat(parts);
+    }
+
+    private static string HashedWord(int token)
+    {
+        var state = (ulong)token * 0x9E3779B97F4A7C15UL + 12345;
+        var chars = new char[10];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            state ^= state >> 29;
+            state *= 0xBF58476D1CE4E5B9UL;
+            chars[i] = (char)('a' + (int)(state % 26));
+        }
+        return new string(chars);
     }
 }
 
