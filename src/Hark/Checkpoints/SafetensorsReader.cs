@@ -1,0 +1,105 @@
+using System.IO.MemoryMappedFiles;
+
+namespace Hark.Checkpoints;
+
+/// <summary>
+/// One <c>.safetensors</c> file, memory-mapped: the header is validated on open (length, JSON, dtypes, shapes,
+/// offsets in range and non-overlapping, byte counts), tensor bytes are touched only when read. Thread-safe.
+/// Names are as stored (a <c>model.</c> prefix is kept; <see cref="WhisperCheckpoint.Open"/> normalises them).
+/// </summary>
+public sealed unsafe class SafetensorsReader : ITensorSource
+{
+    private readonly Dictionary<string, (TensorInfo Info, long Begin)> _entries;
+    private readonly Dictionary<string, TensorInfo> _tensors;
+    private readonly MemoryMappedFile _map;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly byte* _data;
+    private int _disposed;
+
+    private SafetensorsReader(string path, SafetensorsHeader header, MemoryMappedFile map, MemoryMappedViewAccessor view, byte* data)
+    {
+        Path = path;
+        _entries = header.Entries;
+        _tensors = header.Entries.ToDictionary(e => e.Key, e => e.Value.Info, StringComparer.Ordinal);
+        _map = map;
+        _view = view;
+        _data = data + header.DataStart;
+    }
+
+    /// <summary>The file read.</summary>
+    public string Path { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, TensorInfo> Tensors => _tensors;
+
+    /// <summary>Opens and validates <paramref name="path"/>.</summary>
+    /// <exception cref="CheckpointFormatException">The file is malformed (the message names the field).</exception>
+    /// <exception cref="HarkInputException">The file cannot be opened.</exception>
+    public static SafetensorsReader Open(string path)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new HarkInputException($"cannot open: {ex.Message}", path, inner: ex);
+        }
+        MemoryMappedFile? map = null;
+        MemoryMappedViewAccessor? view = null;
+        try
+        {
+            var header = SafetensorsHeader.Read(stream, path);
+            map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+            view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            byte* pointer = null;
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            return new SafetensorsReader(path, header, map, view, pointer + view.PointerOffset);
+        }
+        catch
+        {
+            view?.Dispose();
+            if (map is null) stream.Dispose();
+            else map.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A read-only view of a tensor's stored bytes, valid until the reader is disposed.</summary>
+    public ReadOnlySpan<byte> GetBytes(string name)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var (info, begin) = Entry(name);
+        return new ReadOnlySpan<byte>(_data + begin, checked((int)info.ByteCount));
+    }
+
+    /// <inheritdoc />
+    public void ReadBytes(string name, Span<byte> destination)
+    {
+        var (info, _) = Entry(name);
+        TensorReads.CheckByteLength(info, destination.Length, Path);
+        GetBytes(name).CopyTo(destination);
+    }
+
+    /// <inheritdoc />
+    public void ReadFloat32(string name, Span<float> destination)
+    {
+        var (info, _) = Entry(name);
+        TensorReads.ReadFloat32(info, destination, Path, bytes => GetBytes(name).CopyTo(bytes));
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _view.Dispose();
+        _map.Dispose();
+    }
+
+    private (TensorInfo Info, long Begin) Entry(string name) =>
+        _entries.TryGetValue(name, out var entry)
+            ? entry
+            : throw new HarkInputException("no such tensor in the file", Path, name);
+}

@@ -1,0 +1,38 @@
+namespace Hark.Engines.Backends;
+
+/// <summary>
+/// One multi-head attention call: <c>softmax(scale · Q Kᵀ + mask) V</c> for every sequence and head.
+/// Sequence <c>s</c> owns query rows <c>s·QueriesPerSequence ..</c> of <see cref="Query"/> and reads keys and values
+/// from entry <c>KvIndex[s]</c>, i.e. rows <c>KvIndex[s]·KvStride .. + KvLength</c> of <see cref="Keys"/> and
+/// <see cref="Values"/> (a KV cache, or the encoder states of one window). Heads are column blocks of width
+/// <c>Columns / Heads</c>.
+/// </summary>
+public ref struct AttentionArgs
+{
+    /// <summary>Queries <c>[sequences · QueriesPerSequence, d]</c>.</summary>
+    public TensorView Query;
+    /// <summary>Keys <c>[entries · KvStride, d]</c>.</summary>
+    public IDeviceTensor Keys;
+    /// <summary>Values, laid out like <see cref="Keys"/>.</summary>
+    public IDeviceTensor Values;
+    /// <summary>Output <c>[sequences · QueriesPerSequence, d]</c>.</summary>
+    public TensorView Output;
+    /// <summary>Rows between consecutive entries of <see cref="Keys"/>.</summary>
+    public int KvStride;
+    /// <summary>Valid keys per entry.</summary>
+    public int KvLength;
+    /// <summary>Entry each sequence attends to.</summary>
+    public ReadOnlySpan<int> KvIndex;
+    /// <summary>New query rows per sequence.</summary>
+    public int QueriesPerSequence;
+    /// <summary>Attention heads.</summary>
+    public int Heads;
+    /// <summary>Score scale (Whisper: head_dim^-0.5, the product of openai's q and k scales of head_dim^-0.25).</summary>
+    public float Scale;
+    /// <summary>Causal: query <c>t</c> sits at absolute position <c>KvLength − QueriesPerSequence + t</c> and sees keys up to it.</summary>
+    public bool Causal;
+    /// <summary>Heads whose probabilities are copied to <see cref="Recorded"/> (alignment heads); empty for none.</summary>
+    public ReadOnlySpan<int> RecordHeads;
+    /// <summary>Host buffer <c>[RecordHeads.Length, sequences, QueriesPerSequence, KvLength]</c>.</summary>
+    public Span<float> Recorded;
+}

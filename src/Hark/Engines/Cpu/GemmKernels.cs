@@ -1,0 +1,188 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Hark.Engines.Cpu;
+
+/// <summary>Which micro-kernel family runs.</summary>
+internal enum KernelPath
+{
+    /// <summary>6×32 tile, 12 zmm accumulators.</summary>
+    Avx512,
+    /// <summary>2×32 tile, 8 ymm accumulators.</summary>
+    Avx2,
+    /// <summary>Portable scalar loops.</summary>
+    Scalar,
+}
+
+/// <summary>
+/// Register-blocked GEMM micro-kernels over packed weight panels, and the cache-blocked loop around them:
+/// K is cut in blocks of <see cref="KC"/> so a panel slab (≤ 32 KiB at fp32) stays in L1 while it is reused by every
+/// row tile of the block. The reduction order over K is fixed by the blocking, never by the thread count.
+/// </summary>
+internal static unsafe class GemmKernels
+{
+    /// <summary>K block.</summary>
+    public const int KC = 256;
+
+    /// <summary>Rows per task; a multiple of every kernel's row tile (6, 2, 1).</summary>
+    public const int MC = 96;
+
+    private const int NR = PackedWeight.PanelWidth;
+
+    /// <summary>Kernel used; tests force the narrower ones to check them against the reference too.</summary>
+    public static KernelPath Path { get; set; } =
+        Avx512F.IsSupported ? KernelPath.Avx512 : Avx2.IsSupported && Fma.IsSupported ? KernelPath.Avx2 : KernelPath.Scalar;
+
+    /// <summary>
+    /// <c>C[m, p·32 + j] = Σ_k A[m, k] · panel_p[k][j]</c> for <paramref name="mCount"/> ≤ <see cref="MC"/> rows and
+    /// <paramref name="pCount"/> panels. <paramref name="c"/> must hold <see cref="MC"/> rows of <paramref name="ldc"/> floats.
+    /// </summary>
+    public static void Block<TL>(float* a, nint lda, int mCount, byte* panels, long panelBytes, int pCount, int k, float* c, nint ldc)
+        where TL : struct, IWeightLoader
+    {
+        var path = Path;
+        for (var k0 = 0; k0 < k; k0 += KC)
+        {
+            var kc = Math.Min(KC, k - k0);
+            var accumulate = k0 > 0;
+            for (var p = 0; p < pCount; p++)
+            {
+                var b = panels + p * panelBytes + (long)k0 * NR * TL.ElementSize;
+                var cp = c + p * NR;
+                switch (path)
+                {
+                    case KernelPath.Avx512:
+                        for (var m = 0; m < mCount; m += 6)
+                            Kernel512<TL>(a + m * lda + k0, lda, Math.Min(6, mCount - m), b, kc, cp + m * ldc, ldc, accumulate);
+                        break;
+                    case KernelPath.Avx2:
+                        for (var m = 0; m < mCount; m += 2)
+                            Kernel256<TL>(a + m * lda + k0, lda, Math.Min(2, mCount - m), b, kc, cp + m * ldc, ldc, accumulate);
+                        break;
+                    default:
+                        for (var m = 0; m < mCount; m++) KernelScalar<TL>(a + m * lda + k0, b, kc, cp + m * ldc, accumulate);
+                        break;
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel512<TL>(float* a, nint lda, int rows, byte* b, int kc, float* c, nint ldc, bool accumulate)
+        where TL : struct, IWeightLoader
+    {
+        // Rows past the edge re-read the last valid row: same arithmetic, results land in scratch rows nobody reads.
+        var a0 = a;
+        var a1 = rows > 1 ? a0 + lda : a0;
+        var a2 = rows > 2 ? a1 + lda : a1;
+        var a3 = rows > 3 ? a2 + lda : a2;
+        var a4 = rows > 4 ? a3 + lda : a3;
+        var a5 = rows > 5 ? a4 + lda : a4;
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        var step = NR * TL.ElementSize;
+        var half = 16 * TL.ElementSize;
+        for (var k = 0; k < kc; k++, b += step)
+        {
+            var b0 = TL.Load512(b);
+            var b1 = TL.Load512(b + half);
+            var x = Vector512.Create(a0[k]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a1[k]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a2[k]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a3[k]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a4[k]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a5[k]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+        }
+        Store512(c, accumulate, c00, c01);
+        Store512(c + ldc, accumulate, c10, c11);
+        Store512(c + 2 * ldc, accumulate, c20, c21);
+        Store512(c + 3 * ldc, accumulate, c30, c31);
+        Store512(c + 4 * ldc, accumulate, c40, c41);
+        Store512(c + 5 * ldc, accumulate, c50, c51);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512(float* c, bool accumulate, Vector512<float> lo, Vector512<float> hi)
+    {
+        if (accumulate)
+        {
+            lo += Vector512.Load(c);
+            hi += Vector512.Load(c + 16);
+        }
+        lo.Store(c);
+        hi.Store(c + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel256<TL>(float* a, nint lda, int rows, byte* b, int kc, float* c, nint ldc, bool accumulate)
+        where TL : struct, IWeightLoader
+    {
+        var a0 = a;
+        var a1 = rows > 1 ? a0 + lda : a0;
+        Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        var step = NR * TL.ElementSize;
+        var e8 = 8 * TL.ElementSize;
+        for (var k = 0; k < kc; k++, b += step)
+        {
+            var b0 = TL.Load256(b);
+            var b1 = TL.Load256(b + e8);
+            var b2 = TL.Load256(b + 2 * e8);
+            var b3 = TL.Load256(b + 3 * e8);
+            var x = Vector256.Create(a0[k]);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            c02 = Vector256.FusedMultiplyAdd(x, b2, c02);
+            c03 = Vector256.FusedMultiplyAdd(x, b3, c03);
+            x = Vector256.Create(a1[k]);
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            c12 = Vector256.FusedMultiplyAdd(x, b2, c12);
+            c13 = Vector256.FusedMultiplyAdd(x, b3, c13);
+        }
+        Store256(c, accumulate, c00, c01, c02, c03);
+        Store256(c + ldc, accumulate, c10, c11, c12, c13);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store256(float* c, bool accumulate, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3)
+    {
+        if (accumulate)
+        {
+            v0 += Vector256.Load(c);
+            v1 += Vector256.Load(c + 8);
+            v2 += Vector256.Load(c + 16);
+            v3 += Vector256.Load(c + 24);
+        }
+        v0.Store(c);
+        v1.Store(c + 8);
+        v2.Store(c + 16);
+        v3.Store(c + 24);
+    }
+
+    private static void KernelScalar<TL>(float* a, byte* b, int kc, float* c, bool accumulate)
+        where TL : struct, IWeightLoader
+    {
+        Span<float> sum = stackalloc float[NR];
+        for (var k = 0; k < kc; k++)
+        {
+            var x = a[k];
+            var bk = b + (long)k * NR * TL.ElementSize;
+            for (var j = 0; j < NR; j++) sum[j] = MathF.FusedMultiplyAdd(x, TL.LoadScalar(bk + j * TL.ElementSize), sum[j]);
+        }
+        for (var j = 0; j < NR; j++) c[j] = accumulate ? c[j] + sum[j] : sum[j];
+    }
+}

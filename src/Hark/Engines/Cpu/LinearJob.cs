@@ -1,0 +1,86 @@
+using System.Numerics.Tensors;
+using Hark.Engines.Backends;
+
+namespace Hark.Engines.Cpu;
+
+/// <summary>
+/// <c>y (+)= act(x · Wᵀ · scale + bias)</c> split into tasks of <see cref="GemmKernels.MC"/> rows × <see cref="PanelsPerTask"/>
+/// panels. Each task accumulates into its worker's scratch tile, then runs the epilogue while the tile is hot.
+/// </summary>
+internal sealed unsafe class LinearJob(WorkerScratch scratch) : ITeamJob
+{
+    /// <summary>Panels (of 32 outputs) per task: 128 columns.</summary>
+    public const int PanelsPerTask = 4;
+
+    private float* _x;
+    private int _ldx;
+    private int _m;
+    private PackedWeight _w = null!;
+    private float* _bias;
+    private float* _y;
+    private int _ldy;
+    private Activation _activation;
+    private bool _accumulate;
+    private int _nChunks;
+
+    public void Run(ThreadTeam team, float* x, int ldx, int m, PackedWeight w, float* bias, float* y, int ldy, Activation activation, bool accumulate)
+    {
+        _x = x;
+        _ldx = ldx;
+        _m = m;
+        _w = w;
+        _bias = bias;
+        _y = y;
+        _ldy = ldy;
+        _activation = activation;
+        _accumulate = accumulate;
+        _nChunks = (w.Panels + PanelsPerTask - 1) / PanelsPerTask;
+        var mChunks = (m + GemmKernels.MC - 1) / GemmKernels.MC;
+        team.Run(this, mChunks * _nChunks);
+        _w = null!;
+    }
+
+    public void Execute(int task, int worker)
+    {
+        var mChunk = task / _nChunks;
+        var nChunk = task % _nChunks;
+        var m0 = mChunk * GemmKernels.MC;
+        var mCount = Math.Min(GemmKernels.MC, _m - m0);
+        var p0 = nChunk * PanelsPerTask;
+        var pCount = Math.Min(PanelsPerTask, _w.Panels - p0);
+        const int ldc = PanelsPerTask * PackedWeight.PanelWidth;
+        var c = scratch.Tile(worker);
+        var a = _x + (long)m0 * _ldx;
+        var panels = _w.Data + p0 * _w.PanelBytes;
+        switch (_w.DType)
+        {
+            case TensorDType.Float32:
+                GemmKernels.Block<Float32Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc);
+                break;
+            case TensorDType.Float16:
+                GemmKernels.Block<Float16Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc);
+                break;
+            case TensorDType.BFloat16:
+                GemmKernels.Block<BFloat16Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc);
+                break;
+            case TensorDType.Int8:
+                GemmKernels.Block<Int8Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc);
+                break;
+            default:
+                throw new InvalidOperationException($"unsupported weight dtype {_w.DType}");
+        }
+        var n0 = p0 * PackedWeight.PanelWidth;
+        var width = Math.Min(pCount * PackedWeight.PanelWidth, _w.Rows - n0);
+        var scales = _w.Scales;
+        for (var r = 0; r < mCount; r++)
+        {
+            var row = new Span<float>(c + r * ldc, width);
+            if (scales != null) TensorPrimitives.Multiply(row, new ReadOnlySpan<float>(scales + n0, width), row);
+            if (_bias != null) TensorPrimitives.Add(row, new ReadOnlySpan<float>(_bias + n0, width), row);
+            if (_activation == Activation.Gelu) CpuMath.Gelu(row);
+            var y = new Span<float>(_y + (long)(m0 + r) * _ldy + n0, width);
+            if (_accumulate) TensorPrimitives.Add(y, row, y);
+            else row.CopyTo(y);
+        }
+    }
+}

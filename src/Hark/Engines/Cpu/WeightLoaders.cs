@@ -1,0 +1,101 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Hark.Engines.Cpu;
+
+/// <summary>
+/// Widens packed weight elements to float32 inside the GEMM kernel. The kernel is generic over a struct loader, so
+/// the JIT compiles one specialised kernel per storage type (weights are converted on the fly, in registers).
+/// </summary>
+internal unsafe interface IWeightLoader
+{
+    /// <summary>Bytes per element.</summary>
+    static abstract int ElementSize { get; }
+
+    /// <summary>16 elements at <paramref name="p"/> (AVX-512 path).</summary>
+    static abstract Vector512<float> Load512(byte* p);
+
+    /// <summary>8 elements at <paramref name="p"/> (AVX2 path).</summary>
+    static abstract Vector256<float> Load256(byte* p);
+
+    /// <summary>One element.</summary>
+    static abstract float LoadScalar(byte* p);
+}
+
+internal readonly unsafe struct Float32Loader : IWeightLoader
+{
+    public static int ElementSize => 4;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load512(byte* p) => Vector512.Load((float*)p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load256(byte* p) => Vector256.Load((float*)p);
+
+    public static float LoadScalar(byte* p) => *(float*)p;
+}
+
+/// <summary>
+/// IEEE half → float by bit manipulation (.NET exposes no vcvtph2ps): shift the exponent and mantissa into place
+/// and multiply by 2^112 to re-bias, which also handles subnormals exactly. Inf/NaN are rejected at load.
+/// </summary>
+internal readonly unsafe struct Float16Loader : IWeightLoader
+{
+    private const float Rebias = 5.192296858534828e33f; // 2^112
+
+    public static int ElementSize => 2;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load512(byte* p)
+    {
+        var u = Avx512F.ConvertToVector512UInt32(Vector256.Load((ushort*)p));
+        var magnitude = (u & Vector512.Create(0x7FFFu)) << 13;
+        var sign = (u & Vector512.Create(0x8000u)) << 16;
+        var value = magnitude.AsSingle() * Vector512.Create(Rebias);
+        return (value.AsUInt32() | sign).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load256(byte* p)
+    {
+        var u = Avx2.ConvertToVector256Int32(Vector128.Load((ushort*)p)).AsUInt32();
+        var magnitude = (u & Vector256.Create(0x7FFFu)) << 13;
+        var sign = (u & Vector256.Create(0x8000u)) << 16;
+        var value = magnitude.AsSingle() * Vector256.Create(Rebias);
+        return (value.AsUInt32() | sign).AsSingle();
+    }
+
+    public static float LoadScalar(byte* p) => (float)*(Half*)p;
+}
+
+internal readonly unsafe struct BFloat16Loader : IWeightLoader
+{
+    public static int ElementSize => 2;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load512(byte* p) =>
+        (Avx512F.ConvertToVector512UInt32(Vector256.Load((ushort*)p)) << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load256(byte* p) =>
+        (Avx2.ConvertToVector256Int32(Vector128.Load((ushort*)p)) << 16).AsSingle();
+
+    public static float LoadScalar(byte* p) => BitConverter.Int32BitsToSingle(*(ushort*)p << 16);
+}
+
+/// <summary>int8 weights; the per-row scale is applied once in the GEMM epilogue, not per element.</summary>
+internal readonly unsafe struct Int8Loader : IWeightLoader
+{
+    public static int ElementSize => 1;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load512(byte* p) =>
+        Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load((sbyte*)p)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load256(byte* p) =>
+        Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Vector128.Load((sbyte*)p)));
+
+    public static float LoadScalar(byte* p) => *(sbyte*)p;
+}

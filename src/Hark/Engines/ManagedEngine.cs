@@ -1,0 +1,128 @@
+using Hark.Checkpoints;
+using Hark.Engines.Backends;
+using Hark.Engines.Cpu;
+using Hark.Engines.Whisper;
+
+namespace Hark.Engines;
+
+/// <summary>
+/// Hark's own Whisper engine: the forward pass written once over an <see cref="IOpBackend"/> (the CPU backend by
+/// default), loading weights straight from a checkpoint. No native dependency; the reference the other engines and
+/// converters are checked against.
+/// </summary>
+public sealed class ManagedEngine : IWhisperEngine
+{
+    private readonly IOpBackend _backend;
+    private readonly WhisperWeights _weights;
+    private readonly WhisperEncoder _encoder;
+    private bool _disposed;
+
+    private ManagedEngine(WhisperConfig config, IOpBackend backend, WhisperWeights weights, ComputePrecision precision)
+    {
+        Config = config;
+        _backend = backend;
+        _weights = weights;
+        _encoder = new WhisperEncoder(backend, config, weights);
+        Description = new EngineDescription("managed", backend.Device, precision, backend.Threads, weights.ByteSize);
+    }
+
+    /// <inheritdoc />
+    public WhisperConfig Config { get; }
+
+    /// <inheritdoc />
+    public EngineDescription Description { get; }
+
+    /// <summary>Loads weights onto a new <see cref="CpuBackend"/>.</summary>
+    /// <exception cref="HarkInputException">A tensor is missing, has the wrong shape, or holds NaN/infinity; or int4 was asked for.</exception>
+    public static ManagedEngine Load(WhisperConfig config, ITensorSource tensors, ManagedEngineOptions? options = null)
+    {
+        options ??= new ManagedEngineOptions();
+        if (options.Threads < 0) throw new HarkInputException($"threads must be 0 (all cores) or more, got {options.Threads}", field: "threads");
+        var backend = new CpuBackend(options.Threads);
+        try
+        {
+            return Load(config, tensors, options, backend);
+        }
+        catch
+        {
+            backend.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads weights onto <paramref name="backend"/>, which the engine then owns and disposes.</summary>
+    public static ManagedEngine Load(WhisperConfig config, ITensorSource tensors, ManagedEngineOptions options, IOpBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(backend);
+        if (config.DModel % config.EncoderAttentionHeads != 0 || config.DModel % config.DecoderAttentionHeads != 0)
+            throw new HarkInputException($"d_model {config.DModel} is not divisible by the attention heads", field: "d_model");
+        if (!string.Equals(config.ActivationFunction, "gelu", StringComparison.OrdinalIgnoreCase))
+            throw new HarkInputException($"activation '{config.ActivationFunction}' is not supported; expected gelu", field: "activation_function");
+        var precision = options.Precision == ComputePrecision.Default ? StoredPrecision(tensors) : options.Precision;
+        var storage = TensorDTypeExtensions.ForPrecision(precision);
+        var weights = WhisperWeights.Load(backend, tensors, config, storage, options.ConvertWeightsAtLoad);
+        return new ManagedEngine(config, backend, weights, precision);
+    }
+
+    /// <inheritdoc />
+    public IEncodedAudio Encode(ReadOnlySpan<float> mel, int batch, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var window = (long)Config.NumMelBins * Config.MelFrames;
+        if (batch < 1 || mel.Length != batch * window)
+            throw new ArgumentException($"mel holds {mel.Length} values; expected {batch} × {Config.NumMelBins} × {Config.MelFrames}", nameof(mel));
+        var states = _backend.Allocate(batch * Config.MaxSourcePositions, Config.DModel);
+        try
+        {
+            _encoder.Encode(mel, batch, states, cancellationToken);
+            return new ManagedEncodedAudio(_backend, states, batch, Config.MaxSourcePositions, this);
+        }
+        catch
+        {
+            states.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public IDecoderSession StartDecoder(IEncodedAudio audio, ReadOnlySpan<int> audioIndex, DecoderSessionOptions? options = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (audio is not ManagedEncodedAudio encoded || !ReferenceEquals(encoded.Owner, this))
+            throw new ArgumentException("the encoded audio comes from another engine", nameof(audio));
+        return new WhisperDecoderSession(_backend, Config, _weights, encoded.States, encoded.Batch, audioIndex, options);
+    }
+
+    /// <summary>FLOPs of one encoder window (multiply-add counted as 2).</summary>
+    public static double EncoderFlopsPerWindow(WhisperConfig config) => WhisperEncoder.FlopsPerWindow(config);
+
+    /// <summary>FLOPs of one decoder token at cache length <paramref name="cacheLength"/> (logits for that token included).</summary>
+    public static double DecoderFlopsPerToken(WhisperConfig config, int cacheLength)
+    {
+        double d = config.DModel, f = config.DecoderFfnDim;
+        var block = 2.0 * (6 * d * d + 2 * d * f) + 2.0 * 2 * d * (cacheLength + config.MaxSourcePositions);
+        return config.DecoderLayers * block + 2.0 * d * config.VocabSize;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _weights.Dispose();
+        _backend.Dispose();
+    }
+
+    private static ComputePrecision StoredPrecision(ITensorSource tensors) =>
+        tensors.Tensors.TryGetValue(WhisperTensorNames.TokenEmbedding, out var info)
+            ? info.DType switch
+            {
+                DType.F16 => ComputePrecision.Float16,
+                DType.BF16 => ComputePrecision.BFloat16,
+                _ => ComputePrecision.Float32,
+            }
+            : ComputePrecision.Float32;
+}

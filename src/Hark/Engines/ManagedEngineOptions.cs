@@ -1,0 +1,18 @@
+namespace Hark.Engines;
+
+/// <summary>Options of <see cref="ManagedEngine"/>.</summary>
+public sealed record ManagedEngineOptions
+{
+    /// <summary>Weight precision; <see cref="ComputePrecision.Default"/> follows what the checkpoint stores. Arithmetic is float32.</summary>
+    public ComputePrecision Precision { get; init; } = ComputePrecision.Default;
+
+    /// <summary>Compute threads; 0 uses every core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>
+    /// For fp16/bf16: round the weights to that precision but store them as float32, so the GEMM runs the plain fp32
+    /// kernel (twice the memory, no per-element conversion). Default false: keep 2-byte weights and widen them in the
+    /// kernel's registers.
+    /// </summary>
+    public bool ConvertWeightsAtLoad { get; init; }
+}

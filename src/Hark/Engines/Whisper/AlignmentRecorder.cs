@@ -1,0 +1,94 @@
+namespace Hark.Engines.Whisper;
+
+/// <summary>
+/// Keeps the cross-attention probabilities of the alignment heads for every fed token, in host memory
+/// <c>[heads, sequences, maxLength, positions]</c>, and follows beam reorders.
+/// </summary>
+internal sealed class AlignmentRecorder
+{
+    private readonly int[][] _headsByLayer;
+    private readonly int[][] _slotsByLayer;
+    private readonly int _headCount;
+    private readonly int _maxLength;
+    private readonly int _positions;
+    private int _capacity;
+    private float[] _history;
+    private float[] _spare;
+    private float[] _step = [];
+    private int _stepSequences;
+
+    public AlignmentRecorder(IReadOnlyList<(int Layer, int Head)> heads, int layers, int headsPerLayer, int sequences, int maxLength, int positions)
+    {
+        var byLayer = new List<int>[layers];
+        var slots = new List<int>[layers];
+        for (var l = 0; l < layers; l++)
+        {
+            byLayer[l] = [];
+            slots[l] = [];
+        }
+        for (var i = 0; i < heads.Count; i++)
+        {
+            var (layer, head) = heads[i];
+            if ((uint)layer >= (uint)layers || (uint)head >= (uint)headsPerLayer)
+                throw new HarkInputException($"alignment head ({layer}, {head}) outside {layers} layers × {headsPerLayer} heads", field: "AlignmentHeads");
+            byLayer[layer].Add(head);
+            slots[layer].Add(i);
+        }
+        _headsByLayer = byLayer.Select(h => h.ToArray()).ToArray();
+        _slotsByLayer = slots.Select(h => h.ToArray()).ToArray();
+        _headCount = heads.Count;
+        _maxLength = maxLength;
+        _positions = positions;
+        _capacity = sequences;
+        _history = new float[(long)_headCount * sequences * maxLength * positions];
+        _spare = new float[_history.Length];
+    }
+
+    public ReadOnlySpan<int> HeadsOfLayer(int layer) => _headsByLayer[layer];
+
+    /// <summary>The buffer the backend writes one layer's probabilities into.</summary>
+    public Span<float> StepBuffer(int sequences, int tokens)
+    {
+        var need = (long)_headsByLayer.Max(h => h.Length) * sequences * tokens * _positions;
+        if (_step.Length < need) _step = new float[need];
+        _stepSequences = sequences;
+        return _step;
+    }
+
+    /// <summary>Moves what layer <paramref name="layer"/> recorded into the history at <paramref name="start"/>.</summary>
+    public void Commit(int layer, int sequences, int tokens, int start)
+    {
+        var slots = _slotsByLayer[layer];
+        for (var r = 0; r < slots.Length; r++)
+            for (var s = 0; s < sequences; s++)
+                for (var t = 0; t < tokens; t++)
+                {
+                    var from = (((long)r * _stepSequences + s) * tokens + t) * _positions;
+                    var to = (((long)slots[r] * _capacity + s) * _maxLength + start + t) * _positions;
+                    Array.Copy(_step, from, _history, to, _positions);
+                }
+    }
+
+    public void Reorder(ReadOnlySpan<int> sourceRows, int length)
+    {
+        var count = sourceRows.Length;
+        var capacity = Math.Max(count, _capacity);
+        if (_spare.Length < (long)_headCount * capacity * _maxLength * _positions) _spare = new float[(long)_headCount * capacity * _maxLength * _positions];
+        for (var h = 0; h < _headCount; h++)
+            for (var i = 0; i < count; i++)
+                Array.Copy(_history, (((long)h * _capacity) + sourceRows[i]) * _maxLength * _positions,
+                    _spare, (((long)h * capacity) + i) * _maxLength * _positions, (long)length * _positions);
+        (_history, _spare) = (_spare, _history);
+        _capacity = capacity;
+    }
+
+    public float[] Snapshot(int sequences, int length)
+    {
+        var result = new float[(long)_headCount * sequences * length * _positions];
+        for (var h = 0; h < _headCount; h++)
+            for (var s = 0; s < sequences; s++)
+                Array.Copy(_history, (((long)h * _capacity) + s) * _maxLength * _positions,
+                    result, (((long)h * sequences) + s) * length * _positions, (long)length * _positions);
+        return result;
+    }
+}
