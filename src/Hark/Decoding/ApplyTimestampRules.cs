@@ -13,7 +13,6 @@ public sealed class ApplyTimestampRules : ILogitFilter
     private readonly SpecialTokens _special;
     private readonly int _sampleBegin;
     private readonly int? _maxInitialTimestampIndex;
-    private float[] _scratch = [];
 
     /// <summary>Creates the rule.</summary>
     /// <param name="special">Special tokens of the vocabulary.</param>
@@ -71,11 +70,9 @@ public sealed class ApplyTimestampRules : ILogitFilter
         }
 
         // Force a timestamp when the probability mass of all timestamps exceeds that of any one text token.
-        if (_scratch.Length != logits.Length) _scratch = new float[logits.Length];
-        LogMath.LogSoftmax(logits, _scratch);
-        var timestampLogprob = LogMath.LogSumExp(_scratch.AsSpan(tb));
-        var maxTextLogprob = float.NegativeInfinity;
-        foreach (var v in _scratch.AsSpan(0, tb)) maxTextLogprob = Math.Max(maxTextLogprob, v);
-        if (timestampLogprob > maxTextLogprob) logits[..tb].Fill(float.NegativeInfinity);
+        // Comparing log-probabilities subtracts the same normaliser on both sides, so raw logits suffice.
+        var timestampMass = LogMath.LogSumExp(logits[tb..]);
+        var maxText = System.Numerics.Tensors.TensorPrimitives.Max((ReadOnlySpan<float>)logits[..tb]);
+        if (timestampMass > maxText) logits[..tb].Fill(float.NegativeInfinity);
     }
 }

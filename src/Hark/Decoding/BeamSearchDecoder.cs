@@ -12,7 +12,6 @@ public sealed class BeamSearchDecoder : ITokenDecoder
     private readonly int _maxCandidates;
     private List<Dictionary<int[], double>>? _finished;
     private List<List<int[]>>? _finishedOrder;
-    private float[] _scratch = [];
 
     /// <summary>Creates the decoder.</summary>
     /// <param name="beamSize">Beams per window (≥ 1).</param>
@@ -42,7 +41,6 @@ public sealed class BeamSearchDecoder : ITokenDecoder
             throw new ArgumentException($"{tokens.Length} rows is not a multiple of the beam size {_beamSize}", nameof(tokens));
         var groups = tokens.Length / _beamSize;
         var vocab = logits.Length / tokens.Length;
-        if (_scratch.Length != vocab) _scratch = new float[vocab];
         if (_finished is null || _finishedOrder is null)
         {
             _finished = [];
@@ -65,8 +63,11 @@ public sealed class BeamSearchDecoder : ITokenDecoder
             for (var j = 0; j < _beamSize; j++)
             {
                 var row = g * _beamSize + j;
-                LogMath.LogSoftmax(logits.Slice(row * vocab, vocab), _scratch);
-                var count = TopK(_scratch, top);
+                // Top-k of the logits is top-k of the log-probabilities: only the k winners are normalised.
+                var rowLogits = logits.Slice(row * vocab, vocab);
+                var lse = (float)LogMath.LogSumExp(rowLogits);
+                var count = TopK(rowLogits, top);
+                for (var k = 0; k < count; k++) top[k].Logprob -= lse;
                 for (var k = 0; k < count; k++)
                 {
                     int[] sequence = [.. tokens[row], top[k].Token];

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Hark.Decoding;
 
 /// <summary>
@@ -31,7 +33,7 @@ public sealed class GreedyDecoder : ITokenDecoder
     {
         var rows = tokens.Length;
         var vocab = logits.Length / rows;
-        if (_scratch.Length != vocab) _scratch = new float[vocab];
+        if (_scratch.Length < vocab) _scratch = new float[vocab];
         var next = new int[rows][];
         var completed = true;
         for (var r = 0; r < rows; r++)
@@ -41,8 +43,7 @@ public sealed class GreedyDecoder : ITokenDecoder
             var token = _temperature == 0 ? LogMath.ArgMax(row) : Sample(row);
             if (!finished)
             {
-                LogMath.LogSoftmax(row, _scratch);
-                sumLogprobs[r] += _scratch[token];
+                sumLogprobs[r] += row[token] - LogMath.LogSumExp(row);
             }
             else
             {
@@ -75,17 +76,18 @@ public sealed class GreedyDecoder : ITokenDecoder
 
     private int Sample(ReadOnlySpan<float> row)
     {
-        // Categorical(logits / T): softmax in double, then inverse-CDF with one uniform draw.
-        double max = float.NegativeInfinity;
-        foreach (var v in row) max = Math.Max(max, v);
-        double total = 0;
-        for (var i = 0; i < row.Length; i++) total += Math.Exp((row[i] - max) / _temperature);
-        var u = _random.NextDouble() * total;
+        // Categorical(logits / T): exp((x - max) / T) vectorised, then inverse-CDF with one uniform draw.
+        var weights = _scratch.AsSpan(0, row.Length);
+        var max = TensorPrimitives.Max(row);
+        TensorPrimitives.Subtract(row, max, weights);
+        TensorPrimitives.Divide(weights, _temperature, weights);
+        TensorPrimitives.Exp(weights, weights);
+        var u = _random.NextDouble() * TensorPrimitives.Sum(weights);
         double acc = 0;
         var last = 0;
-        for (var i = 0; i < row.Length; i++)
+        for (var i = 0; i < weights.Length; i++)
         {
-            var p = Math.Exp((row[i] - max) / _temperature);
+            var p = weights[i];
             if (p == 0) continue;
             last = i;
             acc += p;

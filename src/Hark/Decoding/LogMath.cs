@@ -2,40 +2,41 @@ using System.Numerics.Tensors;
 
 namespace Hark.Decoding;
 
-/// <summary>Numerically careful reductions over one row of logits.</summary>
+/// <summary>Vectorised reductions over one row of logits (a 51k-entry row is reduced several times per token).</summary>
 internal static class LogMath
 {
-    /// <summary>Index of the first maximum; 0 when every entry is −∞.</summary>
-    public static int ArgMax(ReadOnlySpan<float> values)
+    [ThreadStatic] private static float[]? _scratch;
+
+    private static Span<float> Scratch(int length)
     {
-        var best = 0;
-        var max = float.NegativeInfinity;
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (values[i] > max)
-            {
-                max = values[i];
-                best = i;
-            }
-        }
-        return best;
+        if (_scratch is null || _scratch.Length < length) _scratch = new float[length];
+        return _scratch.AsSpan(0, length);
     }
 
-    /// <summary>log Σ exp(x), accumulated in double; −∞ for an empty or all −∞ row.</summary>
+    /// <summary>Index of the first maximum; 0 when every entry is −∞ or the row is empty.</summary>
+    public static int ArgMax(ReadOnlySpan<float> values)
+    {
+        if (values.IsEmpty) return 0;
+        var max = TensorPrimitives.Max(values);
+        return float.IsNegativeInfinity(max) ? 0 : values.IndexOf(max);
+    }
+
+    /// <summary>log Σ exp(x); −∞ for an empty or all −∞ row.</summary>
     public static double LogSumExp(ReadOnlySpan<float> values)
     {
         if (values.IsEmpty) return double.NegativeInfinity;
-        double max = TensorPrimitives.Max(values);
-        if (double.IsNegativeInfinity(max)) return double.NegativeInfinity;
-        double sum = 0;
-        foreach (var v in values) sum += Math.Exp(v - max);
-        return max + Math.Log(sum);
+        var max = TensorPrimitives.Max(values);
+        if (float.IsNegativeInfinity(max)) return double.NegativeInfinity;
+        var shifted = Scratch(values.Length);
+        TensorPrimitives.Subtract(values, max, shifted);
+        TensorPrimitives.Exp(shifted, shifted);
+        return max + Math.Log(TensorPrimitives.Sum(shifted));
     }
 
     /// <summary>Writes log-softmax of <paramref name="logits"/> into <paramref name="destination"/>.</summary>
     public static void LogSoftmax(ReadOnlySpan<float> logits, Span<float> destination)
     {
-        var lse = LogSumExp(logits);
-        for (var i = 0; i < logits.Length; i++) destination[i] = (float)(logits[i] - lse);
+        var lse = (float)LogSumExp(logits);
+        TensorPrimitives.Subtract(logits, lse, destination);
     }
 }
