@@ -13,6 +13,7 @@ public static class CompressionRatio
     public static double Of(string text)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
+        if (bytes.Length == 0) return 0; // zlib's 8-byte empty stream; .NET writes nothing at all
         using var output = new MemoryStream();
         using (var zlib = new ZLibStream(output, new ZLibCompressionOptions { CompressionLevel = 6 }, leaveOpen: true))
         {
