@@ -7,7 +7,8 @@ namespace Hark.Conversion.Ct2;
 
 /// <summary>
 /// Converts a Whisper checkpoint to a CTranslate2 model folder (<c>model.bin</c>, <c>config.json</c>,
-/// <c>vocabulary.json</c>): what <c>ct2-transformers-converter --quantization Q</c> writes, so faster-whisper loads it.
+/// <c>vocabulary.json</c>): what <c>ct2-transformers-converter --quantization Q</c> writes, plus the
+/// <see cref="Ct2CompanionFiles"/> faster-whisper reads (as <c>--copy_files tokenizer.json preprocessor_config.json</c>).
 /// Tensors stream one at a time through <see cref="TensorPipeline"/>.
 /// </summary>
 public sealed class Ct2Converter : IModelConverter
@@ -36,6 +37,7 @@ public sealed class Ct2Converter : IModelConverter
             await WriteModelBinAsync(source.Tensors, spec, plan, q, atomic.PathInside(Ct2ConfigFiles.ModelFile), options.Threads, progress, cancellationToken);
             await File.WriteAllTextAsync(atomic.PathInside(Ct2ConfigFiles.ConfigFile), Ct2ConfigFiles.ConfigJson(source), cancellationToken);
             await File.WriteAllTextAsync(atomic.PathInside(Ct2ConfigFiles.VocabularyFile), Ct2ConfigFiles.VocabularyJson(tokens), cancellationToken);
+            Ct2CompanionFiles.Write(source, atomic.TempPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
