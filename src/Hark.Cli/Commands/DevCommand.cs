@@ -19,5 +19,6 @@ internal static class DevSubcommands
     public static IEnumerable<Command> All()
     {
         yield return RandomModelCommand.Create();
+        yield return MelCommand.Create();
     }
 }
