@@ -83,6 +83,12 @@ public class RandomModelWriterTests
         Assert.Equal("", stdout);
         Assert.Single(stderr.TrimEnd('\n').Split('\n'));
         Assert.Contains("unknown preset 'nope'", stderr, StringComparison.Ordinal);
+        Directory.CreateDirectory(dir.File("broken"));
+        File.WriteAllText(dir.File("broken/config.json"), """{"model_type": "whisper", "d_model": 64""");
+        var (broken, _, brokenError) = RunCli("dev", "random-model", "--out", dir.File("broken"));
+        Assert.Equal(2, broken);
+        Assert.Single(brokenError.TrimEnd('\n').Split('\n'));
+        Assert.Contains("config.json: malformed JSON", brokenError, StringComparison.Ordinal);
     }
 
     private static (int Code, string Stdout, string Stderr) RunCli(params string[] args)
