@@ -40,15 +40,15 @@ public sealed partial record ModelReference(string? LocalFolder, string? RepoId,
         if (arg.StartsWith('~')) arg = Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), arg[1..].TrimStart('/', '\\'));
         if (Directory.Exists(arg)) return new ModelReference(Path.GetFullPath(arg), null, "main");
 
-        var looksLikePath = arg.StartsWith('.') || Path.IsPathRooted(arg) || arg.Count(c => c is '/' or '\\') > 1 || arg.Contains('\\', StringComparison.Ordinal);
+        var at = arg.IndexOf('@', StringComparison.Ordinal);
+        var name = at >= 0 ? arg[..at] : arg;
+        var revision = at >= 0 ? arg[(at + 1)..] : "main";
+        var looksLikePath = arg.StartsWith('.') || Path.IsPathRooted(arg) || name.Count(c => c == '/') > 1 || arg.Contains('\\', StringComparison.Ordinal);
         if (looksLikePath)
             throw new HarkInputException("folder not found; expected a model folder, an alias or a hub repo id", Path.GetFullPath(arg), "--model");
         if (File.Exists(arg))
             throw new HarkInputException("is a file; expected a model folder (with config.json and weights), an alias or a hub repo id", Path.GetFullPath(arg), "--model");
 
-        var at = arg.LastIndexOf('@');
-        var name = at >= 0 ? arg[..at] : arg;
-        var revision = at >= 0 ? arg[(at + 1)..] : "main";
         if (revision.Length == 0 || revision.Contains("..", StringComparison.Ordinal) || !RevisionPattern().IsMatch(revision))
             throw new HarkInputException($"revision '{revision}' is not a branch, tag or commit name", field: "--model");
         if (Aliases.TryGetValue(name, out var repo)) return new ModelReference(null, repo, revision);
