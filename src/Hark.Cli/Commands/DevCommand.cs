@@ -18,6 +18,6 @@ internal static class DevSubcommands
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return DevFetchCommand.Create();
     }
 }

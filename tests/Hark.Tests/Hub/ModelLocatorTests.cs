@@ -282,3 +282,37 @@ public class ModelLocatorTests
         }
     }
 }
+
+public class ConcurrentProcessTests
+{
+    [Fact]
+    public async Task Two_hark_processes_fetching_the_same_model_download_each_blob_once()
+    {
+        using var kit = new HubTestKit();
+        kit.Hub.CdnDelay = TimeSpan.FromMilliseconds(300);
+        var cli = Path.Combine(AppContext.BaseDirectory, "Hark.Cli.dll");
+
+        async Task<(int Code, string Out, string Err)> RunAsync()
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[] { cli, "dev", "fetch", "tiny" }) start.ArgumentList.Add(a);
+            start.Environment["HF_HUB_CACHE"] = kit.Cache.FullName;
+            start.Environment["HF_ENDPOINT"] = kit.Hub.Endpoint.ToString();
+            start.Environment.Remove("HF_HUB_OFFLINE");
+            start.Environment.Remove("HF_TOKEN");
+            using var p = System.Diagnostics.Process.Start(start)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            return (p.ExitCode, (await stdout).Trim(), await stderr);
+        }
+
+        var runs = await Task.WhenAll(RunAsync(), RunAsync());
+        Assert.All(runs, r => Assert.True(r.Code == 0, r.Err));
+        Assert.Equal(runs[0].Out, runs[1].Out);
+        Assert.Equal(Path.Combine(kit.RepoFolder, "snapshots", kit.Repo.Commit), runs[0].Out);
+        var sha = FakeHub.Sha256(kit.Repo.Files["model.safetensors"]);
+        Assert.Single(kit.Requests($"GET /cdn/{sha}"));
+        Assert.Equal(kit.Repo.Files["model.safetensors"], await File.ReadAllBytesAsync(Path.Combine(runs[0].Out, "model.safetensors")));
+    }
+}
