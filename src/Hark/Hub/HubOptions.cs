@@ -30,7 +30,10 @@ public sealed record HubOptions
     /// <summary>Per-request timeout of metadata requests.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>HTTP handler to send requests through (tests); default a new <see cref="SocketsHttpHandler"/>.</summary>
+    /// <summary>
+    /// HTTP handler to send requests through (tests, proxies); it must not follow redirects itself (Hark follows them
+    /// so that HEAD sees the hub's headers and the token never reaches a CDN). Default: a new <see cref="SocketsHttpHandler"/>.
+    /// </summary>
     public HttpMessageHandler? Handler { get; init; }
 
     /// <summary>Options from environment variables (default: this process's).</summary>

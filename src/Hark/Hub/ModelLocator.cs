@@ -50,6 +50,14 @@ public static class ModelLocator
         {
             return FromCache(cache, reference, $"the hub at {options.Endpoint} is unreachable ({ex.Message})");
         }
+        catch (HttpRequestException ex)
+        {
+            throw new HarkException($"{repo}: the hub at {options.Endpoint} answered {(int?)ex.StatusCode}: {ex.Message}", ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new HarkException($"{options.CacheDirectory}: cannot write the hub cache ({ex.Message}); set HF_HUB_CACHE to a writable folder", ex);
+        }
     }
 
     private static bool Unreachable(Exception ex, CancellationToken ct) =>

@@ -29,8 +29,12 @@ internal sealed class HubTestKit : IDisposable
 
     public FakeHub.Repo Repo { get; }
 
+    /// <summary>No proxy: the fake hub is on loopback whatever the machine's proxy settings.</summary>
+    private readonly System.Net.Http.SocketsHttpHandler _handler = new() { UseProxy = false, AllowAutoRedirect = false };
+
     public HubOptions Options(bool offline = false, string? token = null, int parallel = 4) => new()
     {
+        Handler = _handler,
         CacheDirectory = Cache.FullName,
         Endpoint = Hub.Endpoint,
         Offline = offline,
@@ -58,5 +62,6 @@ internal sealed class HubTestKit : IDisposable
     {
         Hub.Dispose();
         Cache.Dispose();
+        _handler.Dispose();
     }
 }

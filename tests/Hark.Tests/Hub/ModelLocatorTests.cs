@@ -300,6 +300,7 @@ public class ConcurrentProcessTests
             start.Environment["HF_ENDPOINT"] = kit.Hub.Endpoint.ToString();
             start.Environment.Remove("HF_HUB_OFFLINE");
             start.Environment.Remove("HF_TOKEN");
+            foreach (var proxy in new[] { "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" }) start.Environment.Remove(proxy);
             using var p = System.Diagnostics.Process.Start(start)!;
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
@@ -314,5 +315,18 @@ public class ConcurrentProcessTests
         var sha = FakeHub.Sha256(kit.Repo.Files["model.safetensors"]);
         Assert.Single(kit.Requests($"GET /cdn/{sha}"));
         Assert.Equal(kit.Repo.Files["model.safetensors"], await File.ReadAllBytesAsync(Path.Combine(runs[0].Out, "model.safetensors")));
+    }
+}
+
+public class HubErrorTests
+{
+    [Fact]
+    public async Task A_redirect_loop_is_refused_in_one_line()
+    {
+        using var kit = new HubTestKit();
+        kit.Hub.Repos["openai/whisper-tiny"].RenamedTo = "openai/whisper-tiny";   // a redirect loop
+        var ex = await Assert.ThrowsAsync<HubAccessException>(() => kit.ResolveAsync("tiny"));
+        Assert.Contains("too many redirects", ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
     }
 }
