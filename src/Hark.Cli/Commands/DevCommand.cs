@@ -18,6 +18,8 @@ internal static class DevSubcommands
 {
     public static IEnumerable<Command> All()
     {
+        yield return RandomModelCommand.Create();
+        yield return MelCommand.Create();
         yield return DevFetchCommand.Create();
     }
 }

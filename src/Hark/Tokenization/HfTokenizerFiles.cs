@@ -58,7 +58,24 @@ internal sealed class HfTokenizerFiles
             }
         }
         files.ReadConfig(Path.Combine(folder, "config.json"));
+        files.CheckMerges();
         return files;
+    }
+
+    // As Hugging Face's loader does: both halves of a merge and its result must be vocabulary tokens.
+    private void CheckMerges()
+    {
+        for (var rank = 0; rank < Merges.Count; rank++)
+        {
+            var (left, right) = Merges[rank];
+            var absent = !Vocab.ContainsKey(left) ? left : !Vocab.ContainsKey(right) ? right
+                : !Vocab.ContainsKey(left + right) ? left + right : null;
+            if (absent is not null)
+            {
+                throw new TokenizerFormatException($"merge \"{left} {right}\" uses '{absent}', which is not in the vocabulary",
+                    MergesPath, $"merge rank {rank}");
+            }
+        }
     }
 
     private void ReadTokenizerJson(string path)

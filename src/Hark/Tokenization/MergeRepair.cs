@@ -61,6 +61,24 @@ internal static class MergeRepair
         return result;
     }
 
+    /// <summary>
+    /// The merges list of a rank vocabulary (byte-level strings indexed by rank): for every multi-character token,
+    /// in rank order, the two lower-ranked tokens that BPE joins to make it.
+    /// </summary>
+    public static List<(string Left, string Right)> FromRanks(IReadOnlyList<string> ordinary)
+    {
+        var rank = new Dictionary<string, int>(ordinary.Count, StringComparer.Ordinal);
+        for (var id = 0; id < ordinary.Count; id++) rank.TryAdd(ordinary[id], id);
+        var merges = new List<(string, string)>(ordinary.Count);
+        for (var id = 0; id < ordinary.Count; id++)
+        {
+            if (ordinary[id].Length < 2) continue;
+            var parts = MergeBelow(ordinary[id], id, rank);
+            if (parts.Count == 2) merges.Add((parts[0], parts[1]));
+        }
+        return merges;
+    }
+
     // tiktoken's way of recovering a token's merge: BPE its characters using only tokens ranked below it.
     private static List<string> MergeBelow(string token, int limit, Dictionary<string, int> rank)
     {

@@ -49,7 +49,7 @@ public sealed partial class WhisperTokenizer
         }
         if (unrecoverable > 0)
         {
-            defects.Add($"{unrecoverable} vocabulary token(s) can be made by no merge and will never be produced");
+            defects.Add($"{unrecoverable} token(s) of {files.VocabPath} can be made by no merge and will never be produced");
         }
         if (files.Dropout is > 0)
         {
@@ -68,7 +68,7 @@ public sealed partial class WhisperTokenizer
             ByteLevel = true,
             PreTokenizer = GptPreTokenizer.Instance,
         });
-        return new WhisperTokenizer(special, bytes, specialNames, encoder);
+        return new WhisperTokenizer(special, bytes, specialNames, encoder, merges);
     }
 
     /// <summary>
@@ -135,7 +135,7 @@ public sealed partial class WhisperTokenizer
         }
         using var stream = new MemoryStream(Encoding.ASCII.GetBytes(text.ToString()));
         var encoder = TiktokenTokenizer.Create(stream, GptPreTokenizer.Instance, normalizer: null);
-        return new WhisperTokenizer(special, bytes, new Dictionary<int, string>(), encoder);
+        return new WhisperTokenizer(special, bytes, new Dictionary<int, string>(), encoder, merges: null);
     }
 
     private static SpecialTokens DeriveSpecialTokens(HfTokenizerFiles files)

@@ -15,9 +15,10 @@ public sealed partial class WhisperTokenizer
     private readonly Dictionary<string, int> _tokenToId;
     private readonly Tokenizer _encoder;
     private readonly Lazy<int[]> _nonSpeech;
+    private readonly Lazy<IReadOnlyList<(string Left, string Right)>> _merges;
 
     private WhisperTokenizer(SpecialTokens special, byte[][] ordinaryBytes, IReadOnlyDictionary<int, string> specialNames,
-        Tokenizer encoder)
+        Tokenizer encoder, IReadOnlyList<(string Left, string Right)>? merges)
     {
         Special = special;
         _ordinaryBytes = ordinaryBytes;
@@ -36,6 +37,8 @@ public sealed partial class WhisperTokenizer
         _tokenToId.TryAdd(SpecialTokenNames.Name(special, special.NoSpeech), special.NoSpeech);
         _tokenToId.TryAdd(SpecialTokenNames.NoCaptions, special.NoSpeech);
         _nonSpeech = new Lazy<int[]>(ComputeNonSpeechTokens);
+        // Rank files carry no merges: derive them (only needed to write Hugging Face files).
+        _merges = new(() => merges ?? MergeRepair.FromRanks(_tokenStrings.AsSpan(0, special.EndOfText).ToArray()));
     }
 
     /// <summary>Ids of the special tokens.</summary>

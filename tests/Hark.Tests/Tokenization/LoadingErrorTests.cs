@@ -74,4 +74,14 @@ public class LoadingErrorTests
         e = Assert.Throws<TokenizerFormatException>(() => WhisperTokenizer.FromTiktoken(dir.File("bad.tiktoken"), 51864));
         Assert.Contains("line 2", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_merge_of_tokens_outside_the_vocabulary_is_refused_with_its_rank()
+    {
+        using var dir = CopyOf(Ivrit, "vocab.json", "added_tokens.json");
+        File.WriteAllText(dir.File("merges.txt"), "#version: 0.2\nĠ t\nĠ zqxj\n");
+        var e = Assert.Throws<TokenizerFormatException>(() => WhisperTokenizer.FromFolder(dir.FullName));
+        Assert.Contains("merge rank 1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'zqxj'", e.Message, StringComparison.Ordinal);
+    }
 }
