@@ -237,4 +237,19 @@ public class DoctorScenarioTests
         Line(r, "override.needed"); // the gfx1103 APU
         Json(r);
     }
+
+    [Fact]
+    public void Without_rocm_the_override_is_only_a_note_and_vulkan_drives_the_gpu()
+    {
+        using var m = new FakeMachine()
+            .AmdGpu(100301, simdCount: 80, simdPerCu: 2, deviceId: 0x73df, vramTotal: 12 * GiB, vramUsed: 0)
+            .Vulkan("radeon_icd.x86_64.json", "libvulkan_radeon.so");
+        var r = m.Advise();
+        var line = Line(r, "override.needed");
+        Assert.Equal(AdviceSeverity.Info, line.Severity);
+        Assert.StartsWith("if you install ROCm", line.Message);
+        Assert.Equal(AdviceSeverity.Info, Line(r, "rocm.missing").Severity);
+        Assert.Equal("vulkan", r.Engine.Engine);
+        Json(r);
+    }
 }
