@@ -172,7 +172,8 @@ public sealed class Transcriber
         var segments = new List<Segment>();
         // Timestamps past the audio in a short last window (or past a clip's end) are clamped to it, so segments
         // always lie inside what was transcribed; seeking is unaffected.
-        var windowEnd = timeOffset + segmentDuration;
+        // (Computed from frames, like the duration, so the last segment ends exactly at the end of the audio.)
+        var windowEnd = (double)(seek + segmentSize) * AudioConstants.HopLength / AudioConstants.SampleRate;
         var isTimestamp = tokens.Select(t => t >= timestampBegin).ToArray();
         var singleTimestampEnding = tokens.Length >= 2 && !isTimestamp[^2] && isTimestamp[^1];
         var consecutive = new List<int>();
