@@ -64,6 +64,15 @@ public class WhisperModelTests(RandomModelFolder folder) : IClassFixture<RandomM
     }
 
     [Fact]
+    public void Real_tokenizer_gives_openai_blank_and_non_speech_sets()
+    {
+        using var model = RandomModel.Create();
+        Assert.Equal([220], model.Tokenizer.Encode(" ")); // what SuppressBlank masks besides end-of-text
+        Assert.NotEmpty(model.Tokenizer.NonSpeechTokens);
+        Assert.All(model.Tokenizer.NonSpeechTokens, t => Assert.InRange(t, 0, model.Tokenizer.Special.EndOfText - 1));
+    }
+
+    [Fact]
     public void Mismatched_tokenizer_vocabulary_is_an_input_error()
     {
         using var model = RandomModel.Create();
