@@ -97,4 +97,21 @@ public class TranscribeCliTests(RandomModelFolder model) : IClassFixture<RandomM
         Assert.All(r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.StartsWith("[00:", line));
         Assert.DoesNotContain("\u001b[", r.Stdout, StringComparison.Ordinal); // no progress bar escape codes
     }
+
+    [Fact]
+    public async Task Onnx_export_transcribes_to_the_same_tokens_as_the_managed_engine()
+    {
+        using var dir = Fixtures.TempDir();
+        var onnx = dir.File("onnx");
+        var convert = await HarkProcess.RunAsync(["convert", model.Folder, "--to", "onnx", "-o", onnx]);
+        Assert.True(convert.ExitCode == 0, convert.Stderr);
+        var jfk = Fixtures.Path("audio/jfk.wav");
+        var managed = await HarkProcess.RunAsync(["transcribe", jfk, "--model", model.Folder, "-o", dir.File("m"), "--json", .. FastDecoding]);
+        var viaOnnx = await HarkProcess.RunAsync(["transcribe", jfk, "--model", onnx, "--engine", "onnx", "-o", dir.File("o"), "--json", .. FastDecoding]);
+        Assert.True(viaOnnx.ExitCode == 0, viaOnnx.Stderr);
+        static string Tokens(string json) => string.Join(",", JsonDocument.Parse(json).RootElement[0].GetProperty("segments")
+            .EnumerateArray().SelectMany(s => s.GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32())));
+        Assert.Equal(Tokens(managed.Stdout), Tokens(viaOnnx.Stdout));
+        Assert.NotEmpty(Tokens(managed.Stdout));
+    }
 }
