@@ -229,7 +229,10 @@ public sealed class Transcriber
     /// <summary>Clip boundaries in frames: pairs of (start, end); an odd list ends at the end of the content.</summary>
     internal static List<(int Start, int End)> SeekClips(IReadOnlyList<double> clipTimestamps, int contentFrames)
     {
-        var points = clipTimestamps.Select(ts => (int)Math.Round(ts * AudioConstants.FramesPerSecond, MidpointRounding.ToEven)).ToList();
+        // Points past the end of the audio are clamped to it (a clip there would otherwise get a negative length).
+        var points = clipTimestamps
+            .Select(ts => Math.Min(contentFrames, (int)Math.Min(int.MaxValue, Math.Round(ts * AudioConstants.FramesPerSecond, MidpointRounding.ToEven))))
+            .ToList();
         if (points.Count == 0) points.Add(0);
         if (points.Count % 2 == 1) points.Add(contentFrames);
         var clips = new List<(int, int)>();
