@@ -118,6 +118,7 @@ public sealed class Transcriber
             {
                 Prompt = prompt,
                 Prefix = firstWindow ? prefix : null,
+                Seed = unchecked(options.Seed * 1_000_003 + seek), // fresh but reproducible draws per window
             };
             firstWindow = false;
 
