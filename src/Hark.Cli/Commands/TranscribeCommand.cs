@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Hark.Decoding;
+using Hark.Tokenization;
 using Hark.Transcription;
 using Hark.Transcription.Writers;
 
@@ -13,7 +14,11 @@ internal static class TranscribeCommand
         Description = "Audio or video files (WAV natively, anything else through ffmpeg); '-' reads stdin.",
         Arity = ArgumentArity.OneOrMore,
     };
-    private static readonly Option<string> Model = new("--model", "-m") { Description = "Model folder (Hugging Face layout).", Required = true };
+    private static readonly Option<string> Model = ModelArgument.CreateOption();
+    private static readonly Option<bool> TokenizerFix = new("--tokenizer-fix")
+    {
+        Description = "Use Whisper's canonical BPE merges when the model's tokenizer files lack some (fine-tunes saved 2022-09..2024-02 lack 'Ġ t').",
+    };
     private static readonly Option<string> Engine = new("--engine") { Description = "managed | onnx.", DefaultValueFactory = _ => "managed" };
     private static readonly Option<string> Device = new("--device") { Description = "cpu, cuda[:N], rocm[:N], vulkan[:N].", DefaultValueFactory = _ => "cpu" };
     private static readonly Option<string> ComputeType = new("--compute-type")
@@ -85,7 +90,7 @@ internal static class TranscribeCommand
         command.Arguments.Add(Audio);
         Option[] options =
         [
-            Model, Engine, Device, ComputeType, Threads, Language, Task, BeamSize, BestOf, Patience, LengthPenalty, Temperature,
+            Model, TokenizerFix, Engine, Device, ComputeType, Threads, Language, Task, BeamSize, BestOf, Patience, LengthPenalty, Temperature,
             TemperatureIncrement, InitialPrompt, Prefix, Hotwords, ConditionOnPreviousText, NoSpeechThreshold, CompressionRatioThreshold,
             LogProbThreshold, MaxNewTokens, RepetitionPenalty, NoRepeatNgramSize, WithoutTimestamps, SuppressTokens, ClipTimestamps,
             OutputFormat, OutputDir, Json,
@@ -103,6 +108,7 @@ internal static class TranscribeCommand
             Device = CliParsing.Device(p.GetValue(Device)!),
             Precision = CliParsing.Precision(p.GetValue(ComputeType)!),
             Threads = CliParsing.NonNegative(p.GetValue(Threads), "threads"),
+            Tokenizer = p.GetValue(TokenizerFix) ? new TokenizerOptions { UseCanonicalMerges = true } : null,
         };
         var beam = p.GetValue(BeamSize);
         var transcription = new TranscriptionOptions

@@ -17,7 +17,8 @@ internal static class TranscribeRunner
     {
         var stdout = Console.Out;
         var stderr = Console.Error;
-        await using var model = await WhisperModel.LoadAsync(request.ModelPath, request.Model, cancellationToken).ConfigureAwait(false);
+        var folder = await ModelArgument.ResolveAsync(request.ModelPath, cancellationToken).ConfigureAwait(false);
+        await using var model = await WhisperModel.LoadAsync(folder, request.Model, cancellationToken).ConfigureAwait(false);
         var interactive = !Console.IsOutputRedirected && !request.Json;
         var worst = ExitCodes.Success;
         var json = new JsonArray();

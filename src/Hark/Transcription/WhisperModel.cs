@@ -40,17 +40,22 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
     public IDecodingTokenizer Tokenizer { get; }
 
     /// <summary>
-    /// Loads a model folder (Hugging Face layout: <c>config.json</c>, weights, tokenizer files) on the engine named by
-    /// <paramref name="options"/>.
+    /// Loads a model on the engine named by <paramref name="options"/>. <paramref name="model"/> is a folder (Hugging Face
+    /// layout: <c>config.json</c>, weights, tokenizer files; or an Optimum ONNX export), a hub repo id
+    /// (<c>org/name[@revision]</c>) or an alias such as <c>small</c>; names are resolved through the Hugging Face cache,
+    /// downloading what is missing (<see cref="Hub.ModelLocator"/>).
     /// </summary>
     /// <exception cref="HarkInputException">The folder is missing or malformed, or the engine/device is unavailable.</exception>
-    public static Task<WhisperModel> LoadAsync(string path, ModelOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<WhisperModel> LoadAsync(string model, ModelOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ModelOptions();
+        var path = Hub.ModelReference.Parse(model).IsLocal
+            ? model
+            : await Hub.ModelLocator.ResolveAsync(model, options.Hub, null, cancellationToken).ConfigureAwait(false);
         if (!Directory.Exists(path)) throw new HarkInputException("model folder not found", path);
-        return Task.Run(() =>
+        return await Task.Run(() =>
         {
-            var tokenizer = new TokenizerAdapter(WhisperTokenizer.FromFolder(path));
+            var tokenizer = new TokenizerAdapter(WhisperTokenizer.FromFolder(path, options.Tokenizer));
             cancellationToken.ThrowIfCancellationRequested();
             var engine = EngineFactory.Create(path, options);
             try
@@ -62,7 +67,7 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
                 engine.Dispose();
                 throw;
             }
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Starts transcribing precomputed log-mel features (<see cref="MelFeatures"/> explains the padding).</summary>
