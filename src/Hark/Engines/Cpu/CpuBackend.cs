@@ -41,7 +41,7 @@ public sealed unsafe class CpuBackend : IOpBackend
     public static string KernelName => GemmKernels.Path.ToString().ToLowerInvariant();
 
     /// <inheritdoc />
-    public IDeviceTensor Allocate(int rows, int columns) => new CpuTensor(rows, columns);
+    public IDeviceTensor Allocate(int rows, int columns, TensorDType dtype = TensorDType.Float32) => new CpuTensor(rows, columns, dtype);
 
     /// <inheritdoc />
     public void Upload(ReadOnlySpan<float> source, TensorView destination)
@@ -75,12 +75,13 @@ public sealed unsafe class CpuBackend : IOpBackend
     {
         var w = Packed(weight);
         var xt = Dense(x.Tensor);
-        var yt = Dense(y.Tensor);
+        var yt = AnyDense(y.Tensor);
+        if (yt.DType != TensorDType.Float32 && accumulate) throw new ArgumentException("accumulate needs a float32 output", nameof(accumulate));
         if (xt.Columns != w.Columns || yt.Columns != w.Rows || x.Rows != y.Rows)
             throw new ArgumentException($"linear shapes disagree: x [{x.Rows}, {xt.Columns}], W [{w.Rows}, {w.Columns}], y [{y.Rows}, {yt.Columns}]");
         var b = bias is null ? null : Vector(bias, w.Rows);
         lock (_gate)
-            _linear.Run(_team, xt.Row(x.RowOffset), xt.Columns, x.Rows, w, b, yt.Row(y.RowOffset), yt.Columns, activation, accumulate);
+            _linear.Run(_team, xt.Row(x.RowOffset), xt.Columns, x.Rows, w, b, yt.Bytes + y.RowOffset * yt.RowBytes, yt.DType, yt.Columns, activation, accumulate);
     }
 
     /// <inheritdoc />
@@ -113,7 +114,7 @@ public sealed unsafe class CpuBackend : IOpBackend
                 }
             }
             var yt = Dense(y.Tensor);
-            _linear.Run(_team, _im2col.Data, _im2col.Columns, outLength, w, Vector(bias, w.Rows), yt.Row(y.RowOffset), yt.Columns, activation, false);
+            _linear.Run(_team, _im2col.Data, _im2col.Columns, outLength, w, Vector(bias, w.Rows), (byte*)yt.Row(y.RowOffset), TensorDType.Float32, yt.Columns, activation, false);
         }
     }
 
@@ -194,14 +195,14 @@ public sealed unsafe class CpuBackend : IOpBackend
     /// <inheritdoc />
     public void CopyRows(IDeviceTensor source, ReadOnlySpan<int> sourceStarts, IDeviceTensor destination, ReadOnlySpan<int> destinationStarts, int rowsPerBlock)
     {
-        var s = Dense(source);
-        var d = Dense(destination);
-        if (s.Columns != d.Columns || sourceStarts.Length != destinationStarts.Length) throw new ArgumentException("copy shapes disagree");
+        var s = AnyDense(source);
+        var d = AnyDense(destination);
+        if (s.Columns != d.Columns || s.DType != d.DType || sourceStarts.Length != destinationStarts.Length) throw new ArgumentException("copy shapes disagree");
         for (var i = 0; i < sourceStarts.Length; i++)
         {
             if (sourceStarts[i] < 0 || sourceStarts[i] + rowsPerBlock > s.Rows || destinationStarts[i] < 0 || destinationStarts[i] + rowsPerBlock > d.Rows)
                 throw new ArgumentOutOfRangeException(nameof(sourceStarts), "row block outside the tensor");
-            s.Span(sourceStarts[i], rowsPerBlock).CopyTo(d.Span(destinationStarts[i], rowsPerBlock));
+            Buffer.MemoryCopy(s.Bytes + sourceStarts[i] * s.RowBytes, d.Bytes + destinationStarts[i] * d.RowBytes, rowsPerBlock * d.RowBytes, rowsPerBlock * s.RowBytes);
         }
     }
 
@@ -209,8 +210,9 @@ public sealed unsafe class CpuBackend : IOpBackend
     public void Attention(in AttentionArgs args)
     {
         var q = Dense(args.Query.Tensor);
-        var k = Dense(args.Keys);
-        var v = Dense(args.Values);
+        var k = AnyDense(args.Keys);
+        var v = AnyDense(args.Values);
+        if (k.DType != v.DType) throw new ArgumentException("keys and values must share a dtype", nameof(args));
         var o = Dense(args.Output.Tensor);
         if (args.Heads <= 0 || q.Columns % args.Heads != 0 || k.Columns != q.Columns || v.Columns != q.Columns || o.Columns != q.Columns)
             throw new ArgumentException("attention widths disagree");
@@ -236,7 +238,12 @@ public sealed unsafe class CpuBackend : IOpBackend
     }
 
     private static CpuTensor Dense(IDeviceTensor t) =>
-        t as CpuTensor ?? throw new ArgumentException($"expected a float32 tensor of the CPU backend, got {t?.GetType().Name ?? "null"}");
+        t is CpuTensor { DType: TensorDType.Float32 } c
+            ? c
+            : throw new ArgumentException($"expected a float32 tensor of the CPU backend, got {t?.GetType().Name ?? "null"} {t?.DType}");
+
+    private static CpuTensor AnyDense(IDeviceTensor t) =>
+        t as CpuTensor ?? throw new ArgumentException($"expected a dense tensor of the CPU backend, got {t?.GetType().Name ?? "null"}");
 
     private static PackedWeight Packed(IDeviceTensor t) =>
         t as PackedWeight ?? throw new ArgumentException($"expected a weight created by the CPU backend, got {t?.GetType().Name ?? "null"}");
