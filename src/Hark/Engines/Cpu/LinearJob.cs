@@ -66,13 +66,13 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch) : ITeamJob
                 GemmKernels.Block<Float32Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc);
                 break;
             case TensorDType.Float16:
-                GemmKernels.Block<Float16Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc);
+                GemmKernels.Block<Float16Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc, scratch.Slab(worker));
                 break;
             case TensorDType.BFloat16:
-                GemmKernels.Block<BFloat16Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc);
+                GemmKernels.Block<BFloat16Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc, scratch.Slab(worker));
                 break;
             case TensorDType.Int8:
-                GemmKernels.Block<Int8Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc);
+                GemmKernels.Block<Int8Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc, scratch.Slab(worker));
                 break;
             default:
                 throw new InvalidOperationException($"unsupported weight dtype {_w.DType}");
