@@ -16,7 +16,6 @@ public sealed unsafe class CpuBackend : IOpBackend
     private readonly WorkerScratch _scratch;
     private readonly LinearJob _linear;
     private readonly AttentionJob _attention;
-    private CpuTensor? _im2col;
     private float[] _row = new float[64];
 
     /// <summary>Creates the backend.</summary>
@@ -95,26 +94,24 @@ public sealed unsafe class CpuBackend : IOpBackend
         var outLength = (x.Rows + stride - 1) / stride;
         if (w.Columns != kernel * channels || y.Rows != outLength)
             throw new ArgumentException($"conv1d shapes disagree: x [{x.Rows}, {channels}], W [{w.Rows}, {w.Columns}], y rows {y.Rows} (expected {outLength})");
+        // The im2col matrix lives only for this call: the stem runs once per window, and keeping it would add
+        // 14 MB (small) to the decoder's resident memory.
+        using var im2col = new CpuTensor(outLength, w.Columns);
         lock (_gate)
         {
-            if (_im2col is null || _im2col.Rows < outLength || _im2col.Columns != w.Columns)
-            {
-                _im2col?.Dispose();
-                _im2col = new CpuTensor(outLength, w.Columns);
-            }
             // im2col: row t holds x[t·stride − 1 + j] for j = 0..2 (zeros outside), matching the linearised kernel.
             for (var t = 0; t < outLength; t++)
             {
                 for (var j = 0; j < kernel; j++)
                 {
                     var source = t * stride - 1 + j;
-                    var dst = new Span<float>(_im2col.Row(t) + j * channels, channels);
+                    var dst = new Span<float>(im2col.Row(t) + j * channels, channels);
                     if (source < 0 || source >= x.Rows) dst.Clear();
                     else new ReadOnlySpan<float>(xt.Row(x.RowOffset + source), channels).CopyTo(dst);
                 }
             }
             var yt = Dense(y.Tensor);
-            _linear.Run(_team, _im2col.Data, _im2col.Columns, outLength, w, Vector(bias, w.Rows), (byte*)yt.Row(y.RowOffset), TensorDType.Float32, yt.Columns, activation, false);
+            _linear.Run(_team, im2col.Data, im2col.Columns, outLength, w, Vector(bias, w.Rows), (byte*)yt.Row(y.RowOffset), TensorDType.Float32, yt.Columns, activation, false);
         }
     }
 
@@ -234,7 +231,6 @@ public sealed unsafe class CpuBackend : IOpBackend
         _team.Dispose();
         _scratch.Dispose();
         _attention.Dispose();
-        _im2col?.Dispose();
     }
 
     private static CpuTensor Dense(IDeviceTensor t) =>
