@@ -58,7 +58,8 @@ public static class AudioLoader
             var got = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
             file.Position = 0;
             var isWavName = Path.GetExtension(path).ToLowerInvariant() is ".wav" or ".wave";
-            if (WavReader.LooksLikeWav(head[..got]) || isWavName)
+            var isRf64 = got >= 4 && head[..4].SequenceEqual("RF64"u8); // 64-bit WAV: left to ffmpeg
+            if (WavReader.LooksLikeWav(head[..got]) || (isWavName && !isRf64))
             {
                 var header = WavReader.ReadHeader(file, path);
                 if (header.Format is { } format) return new PcmAudioStream(file, format, path, header.DataBytes, owner: null);
@@ -117,8 +118,8 @@ public static class AudioLoader
     public static float[] ReadAll(IAudioStream stream, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        // The header's promise sizes the first buffer, bounded so a lie cannot make us allocate much up front.
-        var capacity = (int)Math.Clamp(stream.LengthHint ?? 0, 0, 16L * 1024 * 1024) + 4096;
+        // A length hint is verified against the file, so it can size the buffer exactly; otherwise grow by doubling.
+        var capacity = (int)Math.Min(Array.MaxLength, (stream.LengthHint ?? 1 << 20) + 1);
         var buffer = new float[capacity];
         var count = 0;
         while (true)

@@ -9,7 +9,10 @@ public interface IAudioStream : IDisposable
     /// <summary>Where the audio comes from (a path, or <c>-</c> for standard input), for messages.</summary>
     string Source { get; }
 
-    /// <summary>Expected number of 16 kHz samples when the container says so up front; null when unknown (ffmpeg, pipes).</summary>
+    /// <summary>
+    /// Number of 16 kHz samples, when a header checked against the file's size says so up front; null when unknown
+    /// (ffmpeg, pipes, where a header cannot be checked and may lie).
+    /// </summary>
     long? LengthHint { get; }
 
     /// <summary>

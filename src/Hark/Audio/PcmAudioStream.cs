@@ -41,7 +41,7 @@ internal sealed class PcmAudioStream : IAudioStream
         _bytes = new byte[Math.Max(frame, BlockBytes / frame * frame) + frame];
         _mono = new float[_bytes.Length / frame + 1];
         if (format.SampleRate != AudioConstants.SampleRate) _resampler = new Resampler(format.SampleRate, AudioConstants.SampleRate);
-        if (dataBytes is { } n)
+        if (dataBytes is { } n && input.CanSeek) // only a header already checked against the file's size is trusted
         {
             var frames = n / frame;
             LengthHint = _resampler?.OutputLength(frames) ?? frames;

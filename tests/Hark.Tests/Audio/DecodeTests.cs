@@ -103,8 +103,11 @@ public class DecodeTests
     public void Lying_header_on_a_pipe_fails_when_the_data_runs_out()
     {
         var bytes = File.ReadAllBytes(Fixtures.Path("audio/formats/lying_header.wav")).Concat(new byte[1000]).ToArray();
+        var before = GC.GetAllocatedBytesForCurrentThread();
         using var stream = AudioLoader.OpenStream(new NonSeekableStream(bytes), "pipe", NoFfmpeg);
+        Assert.Null(stream.LengthHint); // an unverifiable header is not trusted
         var ex = Assert.Throws<AudioFormatException>(() => AudioLoader.ReadAll(stream));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20);
         Assert.Contains("data chunk claims 2147483647 bytes, but the stream ended after 1000", ex.Message);
     }
 
@@ -115,6 +118,8 @@ public class DecodeTests
         Assert.Empty(AudioLoader.Load(Fixtures.Path("audio/formats/empty.wav"), NoFfmpeg));
         using var stream = AudioLoader.OpenStream(Fixtures.Path("audio/formats/empty.wav"), NoFfmpeg);
         Assert.Equal(0, stream.LengthHint);
+        using var hinted = AudioLoader.OpenStream(Fixtures.Path("audio/formats/jfk_44k_stereo.wav"), NoFfmpeg);
+        Assert.Equal(176_000, hinted.LengthHint);
     }
 
     [Fact]
