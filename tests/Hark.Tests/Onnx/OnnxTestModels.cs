@@ -10,7 +10,17 @@ internal static class OnnxTestModels
     public const ulong Seed = 7;
 
     private static readonly ConcurrentDictionary<OnnxPrecision, Lazy<string>> Exports = new();
-    private static readonly string Root = Path.Combine(Path.GetTempPath(), $"hark-onnx-tests-{Environment.ProcessId}");
+    private static readonly string Root = CreateRoot();
+
+    private static string CreateRoot()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"hark-onnx-tests-{Environment.ProcessId}");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
+        return root;
+    }
 
     public static WhisperConfig Config => WhisperPresets.Get("test");
 

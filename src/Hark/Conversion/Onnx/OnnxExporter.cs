@@ -124,7 +124,7 @@ public static class OnnxExporter
             if (!string.IsNullOrEmpty(source.Folder) && File.Exists(from)) File.Copy(from, Path.Combine(temp, name));
         }
         var config = Path.Combine(temp, "config.json");
-        if (!File.Exists(config)) File.WriteAllText(config, HfConfigJson.Write(source.Config));
+        if (!File.Exists(config)) File.WriteAllText(config, WhisperConfigFile.ToJson(source.Config));
         var marker = new JsonObject { ["producer"] = "hark", ["precision"] = precision.ToName(), ["opset"] = OnnxModelFile.Opset };
         File.WriteAllText(Path.Combine(temp, MarkerFile), marker.ToJsonString() + "\n");
     }

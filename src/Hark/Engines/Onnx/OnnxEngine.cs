@@ -64,12 +64,12 @@ public sealed class OnnxEngine : IWhisperEngine
         if (options.IntraOpThreads < 0) throw new HarkInputException("must be 0 (default) or more", field: "--threads");
         var provider = OnnxExecutionProviders.Select(options.Device, OrtEnv.Instance().GetAvailableProviders());
         var dir = ModelDirectory(folder);
-        var config = HfConfigJson.Read(ConfigPath(dir, folder));
+        var config = WhisperConfigFile.Read(ConfigPath(dir, folder));
         var files = DecoderFiles(dir, options);
         var used = files.Append(Path.Combine(dir, OptimumNames.EncoderFile)).ToList();
         var description = new EngineDescription("onnx",
             new EngineDevice(OnnxExecutionProviders.Kind(options.Device), options.DeviceIndex),
-            Precision(dir), options.IntraOpThreads, used.Sum(FileBytes));
+            Precision(dir), options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount, used.Sum(FileBytes));
         var engine = new OnnxEngine(config, description, options, provider);
         try
         {
