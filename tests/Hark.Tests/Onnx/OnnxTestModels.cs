@@ -9,7 +9,7 @@ internal static class OnnxTestModels
 {
     public const ulong Seed = 7;
 
-    private static readonly ConcurrentDictionary<OnnxPrecision, Lazy<string>> Exports = new();
+    private static readonly ConcurrentDictionary<(OnnxPrecision, bool), Lazy<string>> Exports = new();
     private static readonly string Root = CreateRoot();
 
     private static string CreateRoot()
@@ -27,12 +27,12 @@ internal static class OnnxTestModels
     public static WhisperCheckpoint Checkpoint() => new("", Config, new RandomWhisperWeights(Config, Seed));
 
     /// <summary>The export folder for <paramref name="precision"/> (kept for the test run's lifetime).</summary>
-    public static string Folder(OnnxPrecision precision) =>
-        Exports.GetOrAdd(precision, p => new Lazy<string>(() =>
+    public static string Folder(OnnxPrecision precision, bool contribOps = false) =>
+        Exports.GetOrAdd((precision, contribOps), key => new Lazy<string>(() =>
         {
-            var folder = Path.Combine(Root, p.ToName());
+            var folder = Path.Combine(Root, key.Item1.ToName() + (key.Item2 ? "-contrib" : ""));
             using var checkpoint = Checkpoint();
-            OnnxExporter.Export(checkpoint, folder, new OnnxExportOptions { Precision = p, Force = true });
+            OnnxExporter.Export(checkpoint, folder, new OnnxExportOptions { Precision = key.Item1, Force = true, ContribOps = key.Item2 });
             return folder;
         })).Value;
 }
