@@ -23,6 +23,7 @@ public static class EngineFactory
             return ManagedEngine.Load(checkpoint.Config, checkpoint.Tensors,
                 new ManagedEngineOptions { Precision = options.Precision, Threads = options.Threads });
         },
+        [EngineKind.Onnx] = (checkpoint, options) => Engines.Onnx.OnnxEngine.Load(checkpoint.Folder, Engines.Onnx.OnnxEngineOptions.ForDevice(options.Device, options.Threads)),
     };
 
     /// <summary>Registers (or replaces) the builder of <paramref name="kind"/>.</summary>
