@@ -1,4 +1,3 @@
-using Hark.Checkpoints;
 using Hark.Decoding;
 using Hark.Engines;
 using Hark.Tokenization;
@@ -51,19 +50,16 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
         if (!Directory.Exists(path)) throw new HarkInputException("model folder not found", path);
         return Task.Run(() =>
         {
-            var checkpoint = WhisperCheckpoint.Open(path);
-            IWhisperEngine? engine = null;
+            var tokenizer = new TokenizerAdapter(WhisperTokenizer.FromFolder(path));
+            cancellationToken.ThrowIfCancellationRequested();
+            var engine = EngineFactory.Create(path, options);
             try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var tokenizer = new TokenizerAdapter(WhisperTokenizer.FromFolder(path));
-                engine = EngineFactory.Create(checkpoint, options);
-                return new WhisperModel(engine, tokenizer, new Owned(engine, checkpoint));
+                return new WhisperModel(engine, tokenizer, engine);
             }
             catch
             {
-                engine?.Dispose();
-                checkpoint.Dispose();
+                engine.Dispose();
                 throw;
             }
         }, cancellationToken);
@@ -95,14 +91,5 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
     {
         Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    private sealed class Owned(IWhisperEngine engine, WhisperCheckpoint checkpoint) : IDisposable
-    {
-        public void Dispose()
-        {
-            engine.Dispose();
-            checkpoint.Dispose();
-        }
     }
 }

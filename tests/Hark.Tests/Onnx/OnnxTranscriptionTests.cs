@@ -22,7 +22,8 @@ public sealed class OnnxTranscriptionTests
         using var folder = new RandomModelFolder();
         using (var checkpoint = WhisperCheckpoint.Open(folder.Folder))
             OnnxExporter.Export(checkpoint, Path.Combine(folder.Folder, "onnx"), new OnnxExportOptions { Precision = precision, Merged = false });
-        await using var onnx = await WhisperModel.LoadAsync(folder.Folder, new ModelOptions { Engine = EngineKind.Onnx, Threads = 1 });
+        // The export alone (no weights) is a complete model folder for the ONNX engine.
+        await using var onnx = await WhisperModel.LoadAsync(Path.Combine(folder.Folder, "onnx"), new ModelOptions { Engine = EngineKind.Onnx, Threads = 1 });
         Assert.Equal("onnx", onnx.Engine.Description.Name);
         var mel = RandomModel.LongformMel();
         var (_, segments) = await RandomModelTranscriptionTests.Run(onnx, mel, Fast);

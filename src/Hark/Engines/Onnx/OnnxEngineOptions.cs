@@ -42,24 +42,6 @@ public sealed record OnnxEngineOptions
     /// (one copy of the decoder weights in memory instead of two; the cache branch copies cross-attention caches).</summary>
     public bool PreferMergedDecoder { get; init; }
 
-    /// <summary>
-    /// Options for an engine-contract device: CPU, CUDA, or ROCm (MIGraphX first). <see cref="DeviceKind.Other"/>
-    /// and Vulkan name no single provider; ask for DirectML, OpenVINO, CoreML or TensorRT through <see cref="Device"/>.
-    /// </summary>
-    /// <exception cref="HarkInputException">A device kind ONNX Runtime cannot be picked for.</exception>
-    public static OnnxEngineOptions ForDevice(EngineDevice device, int threads = 0) => new()
-    {
-        Device = device.Kind switch
-        {
-            DeviceKind.Cpu => OnnxDevice.Cpu,
-            DeviceKind.Cuda => OnnxDevice.Cuda,
-            DeviceKind.Rocm => OnnxDevice.Rocm,
-            _ => throw new HarkInputException($"ONNX Runtime has no single provider for '{device}'; use cpu, cuda, rocm, migraphx, directml, openvino, coreml or tensorrt", field: "--device"),
-        },
-        DeviceIndex = device.Index,
-        IntraOpThreads = threads,
-    };
-
     /// <summary>Parses a CLI device name (<c>cpu</c>, <c>cuda</c>, <c>rocm</c>, <c>migraphx</c>, <c>directml</c>,
     /// <c>openvino</c>, <c>coreml</c>, <c>tensorrt</c>), optionally with <c>:index</c>.</summary>
     /// <exception cref="HarkInputException">Unknown name; the message lists the known ones.</exception>
