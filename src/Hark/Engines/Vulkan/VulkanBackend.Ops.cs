@@ -7,6 +7,9 @@ public sealed unsafe partial class VulkanBackend
 {
     private const uint MaxGroups = 65535;
     private const int MaxHeadDim = 128;
+    private const int BlockMaxHeadDim = 64;
+    private const int BlockMinQueries = 8;
+    private const uint GemvMaxRows = 8;
 
     /// <inheritdoc />
     public void Linear(TensorView x, IDeviceTensor weight, IDeviceTensor? bias, TensorView y, Activation activation = Activation.None, bool accumulate = false)
@@ -48,6 +51,13 @@ public sealed unsafe partial class VulkanBackend
 
     private void RecordLinear(VulkanTensor w, LinearParameters p, ReadOnlySpan<VulkanBuffer> reads, VulkanBuffer write)
     {
+        if (p.M <= GemvMaxRows && p.ConvIn == 0 && _context.Info.SubgroupArithmetic)
+        {
+            // Few rows (decoder steps): the GEMM is a weight stream; a subgroup per output reads each weight once.
+            var perGroup = (uint)Math.Max(1, 64 / Math.Max(1, _context.Info.SubgroupSize));
+            _recorder.Dispatch("gemv_" + Suffix(w.DType), p, Math.Min((p.N + perGroup - 1) / perGroup, MaxGroups), 1, reads, [write]);
+            return;
+        }
         var groupsY = (p.M + 63) / 64;
         if (groupsY > MaxGroups) throw new ArgumentException($"linear over {p.M} rows exceeds one dispatch ({MaxGroups * 64})");
         _recorder.Dispatch("linear_" + Suffix(w.DType), p, (p.N + 63) / 64, groupsY, reads, [write]);
@@ -190,7 +200,14 @@ public sealed unsafe partial class VulkanBackend
                 Tq = (uint)args.QueriesPerSequence, Sequences = (uint)sequences, Scale = args.Scale, Causal = args.Causal ? 1u : 0u,
                 Record = recordCount > 0 ? 1u : 0u,
             };
-            _recorder.Dispatch("attention", p, (uint)args.Query.Rows, (uint)args.Heads, [q.Buffer, k.Buffer, v.Buffer, arena], [o.Buffer, arena]);
+            if (recordCount == 0 && headDim <= BlockMaxHeadDim && args.QueriesPerSequence >= BlockMinQueries)
+            {
+                // Many queries (encoder, long prompts): 64 queries per workgroup share each key/value tile.
+                var blocks = (uint)((args.QueriesPerSequence + 63) / 64 * sequences);
+                var width = headDim <= 16 ? 16 : headDim <= 32 ? 32 : 64;
+                _recorder.Dispatch($"attention_block_hd{width}", p, blocks, (uint)args.Heads, [q.Buffer, k.Buffer, v.Buffer, arena], [o.Buffer]);
+            }
+            else _recorder.Dispatch("attention", p, (uint)args.Query.Rows, (uint)args.Heads, [q.Buffer, k.Buffer, v.Buffer, arena], [o.Buffer, arena]);
             if (recordCount > 0)
             {
                 // The alignment heads' probabilities are wanted on the host now (the seam hands a host span).

@@ -14,6 +14,7 @@ public sealed record VulkanMemoryHeap(long Bytes, bool DeviceLocal);
 /// <param name="Driver">Driver name and version as the driver reports them (e.g. <c>llvmpipe Mesa 23.2.1</c>).</param>
 /// <param name="Heaps">Memory heaps.</param>
 /// <param name="SubgroupSize">Threads per subgroup (wave/warp).</param>
+/// <param name="SubgroupArithmetic">Subgroup reductions (<c>subgroupAdd</c>) in compute shaders; the few-row GEMV needs them.</param>
 /// <param name="Float16">Shader float16 arithmetic (<c>VK_KHR_shader_float16_int8</c>).</param>
 /// <param name="Int8">Shader int8 arithmetic.</param>
 /// <param name="Storage16Bit">16-bit values in storage buffers.</param>
@@ -21,7 +22,7 @@ public sealed record VulkanMemoryHeap(long Bytes, bool DeviceLocal);
 /// <param name="Usable">Whether Hark's backend can run on it (Vulkan 1.2, buffer device address, a compute queue).</param>
 /// <param name="Problem">Why it cannot, when <see cref="Usable"/> is false.</param>
 public sealed record VulkanDeviceInfo(int Index, string Name, string Vendor, string Type, string ApiVersion, string Driver,
-    IReadOnlyList<VulkanMemoryHeap> Heaps, int SubgroupSize, bool Float16, bool Int8, bool Storage16Bit, bool CooperativeMatrix,
+    IReadOnlyList<VulkanMemoryHeap> Heaps, int SubgroupSize, bool SubgroupArithmetic, bool Float16, bool Int8, bool Storage16Bit, bool CooperativeMatrix,
     bool Usable, string? Problem)
 {
     /// <summary>Bytes of device-local memory (sum of device-local heaps).</summary>

@@ -48,7 +48,9 @@ public static unsafe class VulkanDevices
         else if (VulkanContext.ComputeQueueFamily(api, device) < 0) problem = "no compute queue";
         return new VulkanDeviceInfo(index, SilkMarshal.PtrToString((nint)props.DeviceName) ?? "unnamed", VendorName(props.VendorID),
             TypeName(props.DeviceType), VulkanInstance.VersionText(props.ApiVersion), $"{driverName} {driverInfo}".Trim(), heaps,
-            (int)subgroup.SubgroupSize, f12.ShaderFloat16, f12.ShaderInt8, f11.StorageBuffer16BitAccess,
+            (int)subgroup.SubgroupSize,
+            (subgroup.SupportedStages & ShaderStageFlags.ComputeBit) != 0 && (subgroup.SupportedOperations & SubgroupFeatureFlags.ArithmeticBit) != 0,
+            f12.ShaderFloat16, f12.ShaderInt8, f11.StorageBuffer16BitAccess,
             extensions.Contains("VK_KHR_cooperative_matrix"), problem is null, problem);
     }
 
