@@ -7,6 +7,9 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return ConvertCommand.Create();
+        yield return InspectCommand.Create();
+        yield return DoctorCommand.Create();
         yield return DevCommand.Create();
     }
 }

@@ -18,6 +18,7 @@ internal static class DevSubcommands
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return RandomModelCommand.Create();
+        yield return MelCommand.Create();
     }
 }

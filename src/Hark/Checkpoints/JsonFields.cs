@@ -27,6 +27,8 @@ internal static class JsonFields
     /// <summary>Parses JSON text whose root must be an object.</summary>
     public static JsonDocument ParseObject(ReadOnlyMemory<byte> json, string path)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+            throw new CheckpointFormatException("not valid UTF-8 JSON", path);
         JsonDocument doc;
         try
         {

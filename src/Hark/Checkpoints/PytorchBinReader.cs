@@ -5,7 +5,8 @@ namespace Hark.Checkpoints;
 /// <summary>
 /// A <c>pytorch_model.bin</c> written by <c>torch.save</c> (PyTorch ≥ 1.6 zip format): <c>{archive}/data.pkl</c> holds the
 /// state dict, read by a restricted unpickler that executes nothing; <c>{archive}/data/N</c> hold the storages, read
-/// lazily when a tensor is asked for. Reads are serialised (a zip archive is one stream).
+/// lazily when a tensor is asked for. Stored (uncompressed) records, which is what torch.save writes, are memory-mapped
+/// and read by offset concurrently; any other record is streamed through <see cref="ZipArchive"/> under a lock.
 /// </summary>
 public sealed class PytorchBinReader : ITensorSource
 {
@@ -16,6 +17,8 @@ public sealed class PytorchBinReader : ITensorSource
     private readonly Dictionary<string, (TensorInfo Info, PyTensor Tensor, ZipArchiveEntry Entry)> _entries;
     private readonly Dictionary<string, TensorInfo> _tensors;
     private readonly Lock _lock = new();
+    private readonly MappedFile? _mapped;
+    private readonly Dictionary<string, long> _mappedOffsets;
 
     private PytorchBinReader(string path, ZipArchive zip, Dictionary<string, (TensorInfo, PyTensor, ZipArchiveEntry)> entries)
     {
@@ -23,7 +26,11 @@ public sealed class PytorchBinReader : ITensorSource
         _zip = zip;
         _entries = entries;
         _tensors = entries.ToDictionary(e => e.Key, e => e.Value.Item1, StringComparer.Ordinal);
+        (_mapped, _mappedOffsets) = MapStoredRecords(path, entries);
     }
+
+    /// <summary>Number of tensors read from the memory map rather than streamed (all of them for torch.save files).</summary>
+    internal int MappedTensorCount => _mappedOffsets.Count;
 
     /// <summary>The file read.</summary>
     public string Path { get; }
@@ -65,6 +72,11 @@ public sealed class PytorchBinReader : ITensorSource
         var (info, tensor, entry) = Entry(name);
         TensorReads.CheckByteLength(info, destination.Length, Path);
         var skip = tensor.Offset * info.DType.SizeInBytes();
+        if (_mapped is not null && _mappedOffsets.TryGetValue(name, out var recordOffset))
+        {
+            _mapped.Span(recordOffset + skip, info.ByteCount).CopyTo(destination);
+            return;
+        }
         lock (_lock)
         {
             try
@@ -89,7 +101,11 @@ public sealed class PytorchBinReader : ITensorSource
     }
 
     /// <inheritdoc />
-    public void Dispose() => _zip.Dispose();
+    public void Dispose()
+    {
+        _mapped?.Dispose();
+        _zip.Dispose();
+    }
 
     /// <summary>Whether two tensors are views of the same bytes (a tied output projection saved by reference).</summary>
     internal bool SharesBytes(string a, string b) =>
@@ -99,6 +115,35 @@ public sealed class PytorchBinReader : ITensorSource
 
     private (TensorInfo Info, PyTensor Tensor, ZipArchiveEntry Entry) Entry(string name) =>
         _entries.TryGetValue(name, out var e) ? e : throw new HarkInputException("no such tensor in the file", Path, name);
+
+    /// <summary>Maps the file and finds each tensor's stored record; tensors whose record is compressed are left out.</summary>
+    private static (MappedFile?, Dictionary<string, long>) MapStoredRecords(
+        string path, Dictionary<string, (TensorInfo, PyTensor, ZipArchiveEntry)> entries)
+    {
+        var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
+        MappedFile mapped;
+        try
+        {
+            mapped = new MappedFile(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, offsets); // streaming still works
+        }
+        var located = ZipStoredEntries.Locate(mapped);
+        if (located is not null)
+        {
+            foreach (var (name, (_, _, entry)) in entries)
+            {
+                // Trust the map only where it agrees with ZipArchive's own view of the record.
+                if (located.TryGetValue(entry.FullName, out var record) && record.Size == entry.Length && entry.CompressedLength == entry.Length)
+                    offsets[name] = record.Offset;
+            }
+        }
+        if (offsets.Count > 0) return (mapped, offsets);
+        mapped.Dispose();
+        return (null, offsets);
+    }
 
     private static void Skip(Stream s, long count)
     {

@@ -48,6 +48,9 @@ internal sealed class SafetensorsHeader
     /// <summary>Validates a header's JSON against a data section of <paramref name="dataLength"/> bytes.</summary>
     public static SafetensorsHeader Parse(ReadOnlyMemory<byte> json, long dataStart, long dataLength, string path)
     {
+        // JsonDocument defers UTF-8 validation of strings until they are read; check it all up front.
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+            throw new CheckpointFormatException("header is not valid UTF-8 JSON", path, "header");
         JsonDocument doc;
         try
         {

@@ -1,5 +1,3 @@
-using System.IO.MemoryMappedFiles;
-
 namespace Hark.Checkpoints;
 
 /// <summary>
@@ -7,23 +5,20 @@ namespace Hark.Checkpoints;
 /// offsets in range and non-overlapping, byte counts), tensor bytes are touched only when read. Thread-safe.
 /// Names are as stored (a <c>model.</c> prefix is kept; <see cref="WhisperCheckpoint.Open"/> normalises them).
 /// </summary>
-public sealed unsafe class SafetensorsReader : ITensorSource
+public sealed class SafetensorsReader : ITensorSource
 {
     private readonly Dictionary<string, (TensorInfo Info, long Begin)> _entries;
     private readonly Dictionary<string, TensorInfo> _tensors;
-    private readonly MemoryMappedFile _map;
-    private readonly MemoryMappedViewAccessor _view;
-    private readonly byte* _data;
-    private int _disposed;
+    private readonly MappedFile _file;
+    private readonly long _dataStart;
 
-    private SafetensorsReader(string path, SafetensorsHeader header, MemoryMappedFile map, MemoryMappedViewAccessor view, byte* data)
+    private SafetensorsReader(string path, SafetensorsHeader header, MappedFile file)
     {
         Path = path;
         _entries = header.Entries;
         _tensors = header.Entries.ToDictionary(e => e.Key, e => e.Value.Info, StringComparer.Ordinal);
-        _map = map;
-        _view = view;
-        _data = data + header.DataStart;
+        _file = file;
+        _dataStart = header.DataStart;
     }
 
     /// <summary>The file read.</summary>
@@ -46,32 +41,31 @@ public sealed unsafe class SafetensorsReader : ITensorSource
         {
             throw new HarkInputException($"cannot open: {ex.Message}", path, inner: ex);
         }
-        MemoryMappedFile? map = null;
-        MemoryMappedViewAccessor? view = null;
+        SafetensorsHeader header;
         try
         {
-            var header = SafetensorsHeader.Read(stream, path);
-            map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
-            view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            byte* pointer = null;
-            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-            return new SafetensorsReader(path, header, map, view, pointer + view.PointerOffset);
+            header = SafetensorsHeader.Read(stream, path);
         }
         catch
         {
-            view?.Dispose();
-            if (map is null) stream.Dispose();
-            else map.Dispose();
+            stream.Dispose();
             throw;
+        }
+        try
+        {
+            return new SafetensorsReader(path, header, new MappedFile(stream));
+        }
+        catch (IOException ex)
+        {
+            throw new HarkInputException($"cannot map: {ex.Message}", path, inner: ex);
         }
     }
 
     /// <summary>A read-only view of a tensor's stored bytes, valid until the reader is disposed.</summary>
     public ReadOnlySpan<byte> GetBytes(string name)
     {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var (info, begin) = Entry(name);
-        return new ReadOnlySpan<byte>(_data + begin, checked((int)info.ByteCount));
+        return _file.Span(_dataStart + begin, info.ByteCount);
     }
 
     /// <inheritdoc />
@@ -90,13 +84,7 @@ public sealed unsafe class SafetensorsReader : ITensorSource
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        _view.Dispose();
-        _map.Dispose();
-    }
+    public void Dispose() => _file.Dispose();
 
     private (TensorInfo Info, long Begin) Entry(string name) =>
         _entries.TryGetValue(name, out var entry)

@@ -81,38 +81,21 @@ public sealed class ShardedSafetensorsReader : ITensorSource
 
     private static List<(string Tensor, string File)> ReadWeightMap(string indexPath)
     {
-        byte[] bytes;
-        try
+        using var doc = JsonFields.ReadObject(indexPath);
+        if (!doc.RootElement.TryGetProperty("weight_map", out var weightMap) || weightMap.ValueKind != JsonValueKind.Object)
+            throw new CheckpointFormatException("expected an object with a 'weight_map' object", indexPath, "weight_map");
+        var list = new List<(string, string)>();
+        foreach (var entry in weightMap.EnumerateObject())
         {
-            bytes = File.ReadAllBytes(indexPath);
+            if (entry.Value.ValueKind != JsonValueKind.String)
+                throw new CheckpointFormatException($"expected a shard file name, found {entry.Value.ValueKind}", indexPath, entry.Name);
+            var file = entry.Value.GetString()!;
+            // Shards live beside the index; anything with a directory part could point outside the model.
+            if (file.Length == 0 || file.IndexOfAny(['/', '\\']) >= 0 || file is "." or "..")
+                throw new CheckpointFormatException($"shard '{file}' must be a file name beside the index", indexPath, entry.Name);
+            list.Add((entry.Name, file));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new HarkInputException($"cannot read: {ex.Message}", indexPath, inner: ex);
-        }
-        try
-        {
-            using var doc = JsonDocument.Parse(bytes);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object
-                || !doc.RootElement.TryGetProperty("weight_map", out var weightMap) || weightMap.ValueKind != JsonValueKind.Object)
-                throw new CheckpointFormatException("expected an object with a 'weight_map' object", indexPath, "weight_map");
-            var list = new List<(string, string)>();
-            foreach (var entry in weightMap.EnumerateObject())
-            {
-                if (entry.Value.ValueKind != JsonValueKind.String)
-                    throw new CheckpointFormatException($"expected a shard file name, found {entry.Value.ValueKind}", indexPath, entry.Name);
-                var file = entry.Value.GetString()!;
-                // Shards live beside the index; anything with a directory part could point outside the model.
-                if (file.Length == 0 || file.IndexOfAny(['/', '\\']) >= 0 || file is "." or "..")
-                    throw new CheckpointFormatException($"shard '{file}' must be a file name beside the index", indexPath, entry.Name);
-                list.Add((entry.Name, file));
-            }
-            if (list.Count == 0) throw new CheckpointFormatException("weight_map lists no tensors", indexPath, "weight_map");
-            return list;
-        }
-        catch (JsonException ex)
-        {
-            throw new CheckpointFormatException($"malformed JSON: {ex.Message}", indexPath, inner: ex);
-        }
+        if (list.Count == 0) throw new CheckpointFormatException("weight_map lists no tensors", indexPath, "weight_map");
+        return list;
     }
 }

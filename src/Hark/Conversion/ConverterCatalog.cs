@@ -6,6 +6,9 @@ public static class ConverterCatalog
     /// <summary>All converters (one line per target).</summary>
     public static IReadOnlyList<IModelConverter> All { get; } =
     [
+        new Ct2.Ct2Converter(),
+        new Ggml.GgmlConverter(),
+        new Onnx.OnnxConverter(),
     ];
 
     /// <summary>The converter for <paramref name="target"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Hark.Engines.Backends;
 
@@ -100,6 +101,7 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
         else ExecuteBlock(task / _qBlocks, task % _qBlocks, worker);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ExecutePack(int task)
     {
         var head = task >> 1;
@@ -108,6 +110,7 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
         else WeightPacking.PackStrided(_v + entry + head * _headDim, 1, _d, _headDim, _kvLength, PackedV(head));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ExecuteBlock(int head, int block, int worker)
     {
         var m0 = block * GemmKernels.MC;
@@ -125,6 +128,7 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
             new ReadOnlySpan<float>(output + (long)r * ldOut, _headDim).CopyTo(new Span<float>(_o + (long)(m0 + r) * _d + head * _headDim, _headDim));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ExecuteDot(int sequence, int head, int worker)
     {
         var p = new Span<float>(scratch.Attention(worker, 0), _kvLength);
@@ -133,16 +137,16 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
         for (var t = 0; t < _tq; t++)
         {
             var row = (long)sequence * _tq + t;
-            var q = new ReadOnlySpan<float>(_q + row * _d + head * _headDim, _headDim);
+            var q = _q + row * _d + head * _headDim;
             var visible = _causal ? _kvLength - _tq + t + 1 : _kvLength;
-            for (var j = 0; j < visible; j++)
-                p[j] = TensorPrimitives.Dot(q, new ReadOnlySpan<float>(_k + (entryRow + j) * _d + head * _headDim, _headDim));
+            var keys = _k + entryRow * _d + head * _headDim;
+            for (var j = 0; j < visible; j++) p[j] = CpuMath.Dot(q, keys + (long)j * _d, _headDim);
             var probabilities = p[..visible];
             CpuMath.ScaledSoftmax(probabilities, _scale);
-            var o = new Span<float>(_o + row * _d + head * _headDim, _headDim);
-            o.Clear();
-            for (var j = 0; j < visible; j++)
-                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(_v + (entryRow + j) * _d + head * _headDim, _headDim), p[j], o, o);
+            var o = _o + row * _d + head * _headDim;
+            new Span<float>(o, _headDim).Clear();
+            var values = _v + entryRow * _d + head * _headDim;
+            for (var j = 0; j < visible; j++) CpuMath.Axpy(p[j], values + (long)j * _d, o, _headDim);
             if (recordSlot >= 0)
             {
                 var dst = new Span<float>(_recorded + (((long)recordSlot * _sequences + sequence) * _tq + t) * _kvLength, _kvLength);

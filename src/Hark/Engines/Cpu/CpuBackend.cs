@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Hark.Engines.Backends;
 
@@ -83,6 +84,7 @@ public sealed unsafe class CpuBackend : IOpBackend
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv1d(TensorView x, IDeviceTensor weight, IDeviceTensor bias, TensorView y, int stride, Activation activation)
     {
         var w = Packed(weight);
@@ -116,6 +118,7 @@ public sealed unsafe class CpuBackend : IOpBackend
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Transpose(TensorView x, TensorView y)
     {
         var xt = Dense(x.Tensor);
@@ -132,6 +135,7 @@ public sealed unsafe class CpuBackend : IOpBackend
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LayerNorm(TensorView x, IDeviceTensor gamma, IDeviceTensor beta, TensorView y, float epsilon)
     {
         var xt = Dense(x.Tensor);
@@ -164,6 +168,7 @@ public sealed unsafe class CpuBackend : IOpBackend
         TensorPrimitives.Add(Dense(a.Tensor).Span(a.RowOffset, a.Rows), Dense(b.Tensor).Span(b.RowOffset, b.Rows), Dense(y.Tensor).Span(y.RowOffset, y.Rows));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Gather(IDeviceTensor table, ReadOnlySpan<int> rows, TensorView y, bool accumulate)
     {
         var yt = Dense(y.Tensor);

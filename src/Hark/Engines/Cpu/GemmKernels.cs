@@ -52,6 +52,9 @@ internal static unsafe class GemmKernels
                 var cp = c + p * NR;
                 switch (path)
                 {
+                    case KernelPath.Avx512 when mCount == 1:
+                        Kernel512Row<TL>(a + k0, b, kc, cp, accumulate);
+                        break;
                     case KernelPath.Avx512:
                         for (var m = 0; m < mCount; m += 6)
                             Kernel512<TL>(a + m * lda + k0, lda, Math.Min(6, mCount - m), b, kc, cp + m * ldc, ldc, accumulate);
@@ -112,6 +115,26 @@ internal static unsafe class GemmKernels
         Store512(c + 3 * ldc, accumulate, c30, c31);
         Store512(c + 4 * ldc, accumulate, c40, c41);
         Store512(c + 5 * ldc, accumulate, c50, c51);
+    }
+
+    /// <summary>
+    /// One row (a single decoder token): no wasted row work. It sums in the same order as the 6-row kernel, so a
+    /// sequence's logits do not depend on how many sequences share the step (beam results stay reproducible).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel512Row<TL>(float* a, byte* b, int kc, float* c, bool accumulate)
+        where TL : struct, IWeightLoader
+    {
+        Vector512<float> c0 = default, c1 = default;
+        var step = NR * TL.ElementSize;
+        var half = 16 * TL.ElementSize;
+        for (var k = 0; k < kc; k++, b += step)
+        {
+            var x = Vector512.Create(a[k]);
+            c0 = Vector512.FusedMultiplyAdd(x, TL.Load512(b), c0);
+            c1 = Vector512.FusedMultiplyAdd(x, TL.Load512(b + half), c1);
+        }
+        Store512(c, accumulate, c0, c1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Hark.Engines.Backends;
 
@@ -40,6 +41,7 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch) : ITeamJob
         _w = null!;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int task, int worker)
     {
         var mChunk = task / _nChunks;

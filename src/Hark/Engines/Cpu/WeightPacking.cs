@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Hark.Engines.Backends;
 
 namespace Hark.Engines.Cpu;
@@ -78,6 +79,7 @@ internal static unsafe class WeightPacking
     /// Used per attention head (Kₕ with k = head channel, Vₕ with k = key position). Columns past n stay as they
     /// were, so <paramref name="dst"/> must be zeroed once where <paramref name="n"/> is not a multiple of 32.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackStrided(float* src, nint strideN, nint strideK, int n, int k, float* dst)
     {
         for (var row = 0; row < n; row++)
@@ -89,6 +91,7 @@ internal static unsafe class WeightPacking
     }
 
     /// <summary>Reads <c>W[row, 0..k)</c> back as float32 (scale applied), for embedding lookups.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReadRow(PackedWeight w, int row, Span<float> destination)
     {
         var offset = w.Offset(row, 0);

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Hark.Benchmarking;
+using Hark.Checkpoints;
+using Hark.Engines;
+using Hark.Hardware;
+
+namespace Hark.Bench;
+
+/// <summary>
+/// <c>memory</c>: peak RSS of transcribing one batch (encode + prompt + decode steps) against
+/// <see cref="MemoryModel.Estimate"/>. Each (model, precision, batch) runs in a child process so its peak is its own.
+/// Options: <c>--models tiny,base --precisions float32,float16,int8 --batches 1,4 --steps 16 --threads 0 --out FILE</c>.
+/// </summary>
+internal static class MemoryBench
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Builds the engine under test; the default is the managed CPU engine.</summary>
+    public static Func<WhisperConfig, ITensorSource, ComputePrecision, int, IWhisperEngine> EngineFactory { get; set; } =
+        (config, tensors, precision, threads) => ManagedEngine.Load(config, tensors, new ManagedEngineOptions { Precision = precision, Threads = threads });
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var o = Options.Parse(args);
+        if (o.Child) return Child(o);
+
+        var rows = new List<Row>();
+        Console.WriteLine($"{"model",-15} {"precision",-9} {"batch",5} {"estimate",10} {"peak RSS",10} {"error",7}");
+        foreach (var model in o.Models)
+            foreach (var precision in o.Precisions)
+                foreach (var batch in o.Batches)
+                {
+                    var row = await RunChildAsync(model, precision, batch, o).ConfigureAwait(false);
+                    rows.Add(row);
+                    Console.WriteLine($"{model,-15} {precision,-9} {batch,5} {Mib(row.EstimateBytes),10} {Mib(row.PeakBytes),10} {row.RelativeError,7:P1}");
+                }
+        var json = JsonSerializer.Serialize(rows, Indented);
+        await File.WriteAllTextAsync(o.Out, json).ConfigureAwait(false);
+        Console.WriteLine($"wrote {o.Out}");
+        return rows.All(r => Math.Abs(r.RelativeError) <= 0.10) ? 0 : 1;
+    }
+
+    private static string Mib(long bytes) => (bytes / (1024.0 * 1024)).ToString("0", CultureInfo.InvariantCulture) + " MiB";
+
+    /// <summary>One measurement, as the child prints it.</summary>
+    public sealed record Row(string Model, string Precision, int Batch, int Steps, long EstimateBytes, long PeakBytes, double Seconds)
+    {
+        public double RelativeError => PeakBytes == 0 ? double.NaN : (EstimateBytes - PeakBytes) / (double)PeakBytes;
+    }
+
+    private static async Task<Row> RunChildAsync(string model, ComputePrecision precision, int batch, Options o)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        // Under 'dotnet Hark.Bench.dll' the process is the host; pass the assembly first.
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(MemoryBench).Assembly.Location);
+        foreach (var a in new[] { "memory", "--child", "--models", model, "--precisions", precision.ToString(), "--batches", batch.ToString(CultureInfo.InvariantCulture),
+                                  "--steps", o.Steps.ToString(CultureInfo.InvariantCulture), "--threads", o.Threads.ToString(CultureInfo.InvariantCulture) })
+            start.ArgumentList.Add(a);
+        using var p = Process.Start(start) ?? throw new InvalidOperationException("could not start child");
+        var output = await p.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
+        await p.WaitForExitAsync().ConfigureAwait(false);
+        if (p.ExitCode != 0) throw new InvalidOperationException($"child for {model}/{precision}/{batch} exited {p.ExitCode}: {output}");
+        var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        return JsonSerializer.Deserialize<Row>(last) ?? throw new InvalidOperationException("child printed no row");
+    }
+
+    /// <summary>In the child: load, encode a batch, prompt, decode <c>steps</c> tokens, report peak RSS.</summary>
+    private static int Child(Options o)
+    {
+        var model = o.Models[0];
+        var precision = o.Precisions[0];
+        var batch = o.Batches[0];
+        var config = WhisperPresets.Get(model);
+        var clock = Stopwatch.StartNew();
+        var dtype = precision is ComputePrecision.Float16 ? DType.F16 : precision is ComputePrecision.BFloat16 ? DType.BF16 : DType.F32;
+        using (var tensors = new RandomWhisperWeights(config, 1, dtype))
+        using (var engine = EngineFactory(config, tensors, precision, o.Threads))
+        {
+            var mel = new float[batch * config.NumMelBins * config.MelFrames];
+            using var audio = engine.Encode(mel, batch);
+            var rows = Enumerable.Range(0, batch).ToArray();
+            using var session = engine.StartDecoder(audio, rows);
+            var special = Tokenization.SpecialTokens.ForVocabSize(config.VocabSize);
+            int[] prompt = [special.StartOfTranscript, special.FirstLanguage, special.Transcribe, special.NoTimestamps];
+            var tokens = new int[batch * prompt.Length];
+            for (var b = 0; b < batch; b++) prompt.CopyTo(tokens, b * prompt.Length);
+            var logits = new float[batch * config.VocabSize];
+            session.Step(tokens, prompt.Length, logits);
+            var next = new int[batch];
+            for (var step = 0; step < o.Steps; step++)
+            {
+                for (var b = 0; b < batch; b++) next[b] = ArgMax(logits.AsSpan(b * config.VocabSize, special.EndOfText));
+                session.Step(next, 1, logits);
+            }
+        }
+        var peak = ProcessMemory.PeakBytes;
+        var estimate = MemoryModel.Estimate(config, precision, batch).TotalBytes;
+        Console.WriteLine(JsonSerializer.Serialize(new Row(model, precision.ToString(), batch, o.Steps, estimate, peak, clock.Elapsed.TotalSeconds)));
+        return 0;
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> x)
+    {
+        var best = 0;
+        for (var i = 1; i < x.Length; i++) if (x[i] > x[best]) best = i;
+        return best;
+    }
+
+    private sealed record Options(bool Child, string[] Models, ComputePrecision[] Precisions, int[] Batches, int Steps, int Threads, string Out)
+    {
+        public static Options Parse(string[] args)
+        {
+            string Get(string name, string fallback)
+            {
+                var i = Array.IndexOf(args, name);
+                return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+            }
+            string[] List(string name, string fallback) => Get(name, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return new Options(
+                args.Contains("--child"),
+                List("--models", "tiny,base,small,medium,large-v3"),
+                List("--precisions", "float32,float16,int8").Select(p => Enum.Parse<ComputePrecision>(p, ignoreCase: true)).ToArray(),
+                List("--batches", "1,4").Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray(),
+                int.Parse(Get("--steps", "16"), CultureInfo.InvariantCulture),
+                int.Parse(Get("--threads", "0"), CultureInfo.InvariantCulture),
+                Get("--out", "memory-bench.json"));
+        }
+    }
+}

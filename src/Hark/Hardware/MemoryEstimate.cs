@@ -1,0 +1,51 @@
+namespace Hark.Hardware;
+
+/// <summary>
+/// Bytes a Whisper model needs to transcribe one batch, by component. The two phases of a window do not overlap in
+/// time: encoding (weights + encoder activations) and decoding (weights + encoder output + KV caches + decoder
+/// workspace), so <see cref="TotalBytes"/> is the larger phase, not the sum of every field.
+/// </summary>
+/// <param name="WeightBytes">Weights at the chosen precision (quantization scales included).</param>
+/// <param name="EncoderActivationBytes">Peak transient memory of the encoder: features, convolution outputs, one block's
+/// Q/K/V, attention scores and MLP hidden states, plus the encoder output it returns.</param>
+/// <param name="SelfAttentionCacheBytes">Decoder self-attention K and V: layers × 2 × batch×beam × context × d_model.</param>
+/// <param name="CrossAttentionCacheBytes">Decoder cross-attention K and V: layers × 2 × batch × positions × d_model
+/// (beams of one window share it).</param>
+/// <param name="EncoderOutputBytes">Encoder states kept while decoding: batch × positions × d_model.</param>
+/// <param name="DecoderWorkspaceBytes">Logits and one step's activations (the prompt step is the largest).</param>
+/// <param name="RuntimeOverheadBytes">Fixed cost of the runtime: the .NET process on the CPU, the driver context on a GPU.</param>
+public sealed record MemoryEstimate(
+    long WeightBytes,
+    long EncoderActivationBytes,
+    long SelfAttentionCacheBytes,
+    long CrossAttentionCacheBytes,
+    long EncoderOutputBytes,
+    long DecoderWorkspaceBytes,
+    long RuntimeOverheadBytes)
+{
+    /// <summary>Memory held while decoding, weights excluded.</summary>
+    public long DecodePhaseBytes => EncoderOutputBytes + SelfAttentionCacheBytes + CrossAttentionCacheBytes + DecoderWorkspaceBytes;
+
+    /// <summary>Peak memory: weights, runtime, and the larger of the encode and decode phases.</summary>
+    public long TotalBytes => WeightBytes + RuntimeOverheadBytes + Math.Max(EncoderActivationBytes, DecodePhaseBytes);
+}
+
+/// <summary>Assumptions of <see cref="MemoryModel"/> that depend on the engine and device.</summary>
+public sealed record MemoryModelOptions
+{
+    /// <summary>Where the model runs: the CPU keeps activations in float32, a GPU in half precision unless the weights are float32.</summary>
+    public Engines.DeviceKind Device { get; init; } = Engines.DeviceKind.Cpu;
+
+    /// <summary>Fixed runtime cost; default 64 MiB on the CPU (the .NET process), 512 MiB on a GPU (driver context and kernels).</summary>
+    public long? RuntimeOverheadBytes { get; init; }
+
+    /// <summary>Tokens fed in the first decoder step (the prompt); default half the decoder context, Whisper's prompt limit.</summary>
+    public int? PromptTokens { get; init; }
+
+    /// <summary>
+    /// True for engines that encode the windows of a batch one after another with fused attention (Hark's managed CPU
+    /// engine): encoder scratch is one window's and no score matrix is stored. False for engines that run the batch as
+    /// one graph and materialize every head's scores (ONNX Runtime, GPU engines). Default: true on the CPU.
+    /// </summary>
+    public bool? SequentialEncoder { get; init; }
+}

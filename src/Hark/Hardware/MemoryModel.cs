@@ -1,0 +1,129 @@
+using Hark.Checkpoints;
+using Hark.Engines;
+
+namespace Hark.Hardware;
+
+/// <summary>
+/// Estimates the memory a Whisper model needs at a precision, batch and beam size, so that <c>doctor</c> can recommend
+/// batch sizes and <c>transcribe</c>/<c>bench</c> can refuse a batch that will not fit with a clear message instead
+/// of running out of memory.
+/// </summary>
+public static class MemoryModel
+{
+    private const int Int4BlockSize = 32;
+
+    /// <summary>Bytes of the weights of <paramref name="config"/> stored at <paramref name="precision"/>.</summary>
+    /// <remarks>Matrices (linear layers, token embedding) and convolutions take the precision; int8 and int4 quantize
+    /// the matrices with one float32 scale per row (int8) or per 32 values (int4) and keep convolutions at activation
+    /// width. Vectors (biases, norms) and position tables stay at activation width: float32 on the CPU.</remarks>
+    public static long WeightBytes(WhisperConfig config, ComputePrecision precision, DeviceKind device = DeviceKind.Cpu)
+    {
+        var activation = ActivationBytes(precision, device);
+        long total = 0;
+        foreach (var (name, shape) in WhisperTensorLayout.Enumerate(config))
+        {
+            long count = 1;
+            foreach (var s in shape) count *= s;
+            var matrix = shape.Length == 2 && !name.Contains("positions", StringComparison.Ordinal);
+            var conv = shape.Length == 3;
+            total += precision switch
+            {
+                ComputePrecision.Float16 or ComputePrecision.BFloat16 when matrix || conv => count * 2,
+                ComputePrecision.Int8 when matrix => count + shape[0] * 4L,
+                ComputePrecision.Int4 when matrix => (count + 1) / 2 + (count + Int4BlockSize - 1) / Int4BlockSize * 4L,
+                ComputePrecision.Float16 or ComputePrecision.BFloat16 or ComputePrecision.Int8 or ComputePrecision.Int4 => count * activation,
+                _ => count * 4,
+            };
+        }
+        return total;
+    }
+
+    /// <summary>Estimates the peak memory of transcribing <paramref name="batch"/> windows with <paramref name="beamSize"/> beams each.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Batch or beam size below 1.</exception>
+    public static MemoryEstimate Estimate(WhisperConfig config, ComputePrecision precision, int batch, int beamSize = 1, MemoryModelOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(beamSize, 1);
+        options ??= new MemoryModelOptions();
+        long a = ActivationBytes(precision, options.Device);
+        long b = batch, d = config.DModel, s = config.MaxSourcePositions, f = config.MelFrames;
+        long sequences = b * beamSize;
+        long context = config.MaxTargetPositions;
+
+        // Encoder. The encoder output (b·s·d) stays alive throughout.
+        long output = b * s * d * a;
+        long mel = b * config.NumMelBins * f * 4;                          // the caller's features
+        long encoder;
+        var sequential = options.SequentialEncoder ?? options.Device == DeviceKind.Cpu;
+        if (sequential)
+        {
+            // One window's scratch, all alive for the whole encode: features and their transpose, conv1 output,
+            // residual, norm, q, k, v, attention output, MLP hidden.
+            encoder = mel + output + 2L * config.NumMelBins * f * a + f * d * a + 6 * s * d * a + s * config.EncoderFfnDim * a;
+        }
+        else
+        {
+            long conv = b * config.NumMelBins * f * a + b * d * f * a + b * 3 * d * s * a;   // input, conv1 output, conv2 unfolded input
+            long attention = b * s * d * a * 6                                                // residual, norm, q, k, v, context
+                             + b * config.EncoderAttentionHeads * s * s * a;                  // score matrices of every head
+            long mlp = b * s * d * a * 3 + b * s * config.EncoderFfnDim * a;                  // residual, norm, output + hidden
+            encoder = mel + Math.Max(conv, Math.Max(attention, mlp)) + output;
+        }
+
+        long selfKv = config.DecoderLayers * 2L * sequences * context * d * a;
+        long crossKv = config.DecoderLayers * 2L * b * s * d * a;
+
+        long prompt = options.PromptTokens ?? context / 2;
+        long step = sequences * prompt * (d * 6 + config.DecoderFfnDim) * a;
+        if (sequential)
+            step += sequences * context * d * a;                                     // one spare cache layer for beam reorders
+        else
+            step += sequences * config.DecoderAttentionHeads * prompt * s * a;       // cross-attention scores of the prompt
+        long logits = sequences * config.VocabSize * 4L * 2;                          // logits and their log-softmax
+        long overhead = options.RuntimeOverheadBytes ?? (options.Device == DeviceKind.Cpu ? 64L << 20 : 512L << 20);
+
+        return new MemoryEstimate(WeightBytes(config, precision, options.Device), encoder, selfKv, crossKv, output, step + logits, overhead);
+    }
+
+    /// <summary>The largest batch whose estimate fits in <paramref name="availableBytes"/>; 0 when not even one window fits.</summary>
+    public static int MaxBatch(WhisperConfig config, ComputePrecision precision, long availableBytes, int beamSize = 1, MemoryModelOptions? options = null)
+    {
+        if (Estimate(config, precision, 1, beamSize, options).TotalBytes > availableBytes) return 0;
+        int lo = 1, hi = 2;
+        while (hi <= 4096 && Estimate(config, precision, hi, beamSize, options).TotalBytes <= availableBytes) { lo = hi; hi *= 2; }
+        if (hi > 4096) return lo;
+        while (hi - lo > 1)
+        {
+            var mid = (lo + hi) / 2;
+            if (Estimate(config, precision, mid, beamSize, options).TotalBytes <= availableBytes) lo = mid; else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>Throws when the batch will not fit, naming what it needs, what there is, and the largest batch that fits.</summary>
+    /// <exception cref="HarkInputException">The estimate exceeds <paramref name="availableBytes"/>.</exception>
+    public static void EnsureFits(WhisperConfig config, ComputePrecision precision, int batch, int beamSize, long availableBytes, string where, MemoryModelOptions? options = null)
+    {
+        var estimate = Estimate(config, precision, batch, beamSize, options);
+        if (estimate.TotalBytes <= availableBytes) return;
+        var max = MaxBatch(config, precision, availableBytes, beamSize, options);
+        var hint = max > 0
+            ? $"use --batch-size {max} or less"
+            : "not even batch 1 fits: use a smaller precision (int8) or another device";
+        throw new HarkInputException(
+            $"batch {batch} × beam {beamSize} at {precision} needs about {FormatBytes(estimate.TotalBytes)} " +
+            $"(weights {FormatBytes(estimate.WeightBytes)}) but {where} has {FormatBytes(availableBytes)} available; {hint}",
+            field: "batch-size");
+    }
+
+    /// <summary>Width of activations and of unquantized tensors: float32 on the CPU or with float32 weights, else half.</summary>
+    public static int ActivationBytes(ComputePrecision precision, DeviceKind device) =>
+        device == DeviceKind.Cpu || precision is ComputePrecision.Float32 or ComputePrecision.Default ? 4 : 2;
+
+    /// <summary>Bytes as <c>1.5 GiB</c> / <c>312 MiB</c>.</summary>
+    public static string FormatBytes(long bytes) =>
+        bytes >= 1L << 30
+            ? (bytes / (double)(1L << 30)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " GiB"
+            : (bytes / (double)(1L << 20)).ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " MiB";
+}

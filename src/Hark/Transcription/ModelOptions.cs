@@ -1,0 +1,28 @@
+using Hark.Engines;
+
+namespace Hark.Transcription;
+
+/// <summary>Inference engine families <see cref="WhisperModel"/> can run on.</summary>
+public enum EngineKind
+{
+    /// <summary>Hark's own managed CPU engine.</summary>
+    Managed,
+    /// <summary>ONNX Runtime.</summary>
+    Onnx,
+}
+
+/// <summary>How to load a model for transcription.</summary>
+public sealed record ModelOptions
+{
+    /// <summary>Which engine runs the model.</summary>
+    public EngineKind Engine { get; init; } = EngineKind.Managed;
+
+    /// <summary>Where it runs.</summary>
+    public EngineDevice Device { get; init; } = EngineDevice.Cpu;
+
+    /// <summary>Weight precision (<c>compute_type</c>).</summary>
+    public ComputePrecision Precision { get; init; } = ComputePrecision.Default;
+
+    /// <summary>CPU threads; 0 lets the engine choose.</summary>
+    public int Threads { get; init; }
+}

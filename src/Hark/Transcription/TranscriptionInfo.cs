@@ -1,0 +1,16 @@
+namespace Hark.Transcription;
+
+/// <summary>What is known about a recording before its segments: language, duration and the effective options.</summary>
+/// <param name="Language">Language code used for decoding.</param>
+/// <param name="LanguageProbability">Probability of <paramref name="Language"/> when detected; 1 when given.</param>
+/// <param name="Duration">Audio duration in seconds.</param>
+/// <param name="Options">The options in effect.</param>
+/// <param name="AllLanguageProbs">The detected distribution over language codes, when it was detected.</param>
+public sealed record TranscriptionInfo(
+    string Language, double LanguageProbability, double Duration, TranscriptionOptions Options,
+    IReadOnlyDictionary<string, double>? AllLanguageProbs = null);
+
+/// <summary>Progress of a transcription.</summary>
+/// <param name="Seconds">Audio seconds done.</param>
+/// <param name="Duration">Audio seconds in total.</param>
+public readonly record struct TranscriptionProgress(double Seconds, double Duration);

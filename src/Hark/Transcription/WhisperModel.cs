@@ -1,0 +1,108 @@
+using Hark.Checkpoints;
+using Hark.Decoding;
+using Hark.Engines;
+using Hark.Tokenization;
+
+namespace Hark.Transcription;
+
+/// <summary>
+/// A loaded Whisper model ready to transcribe: an engine plus its tokenizer. Thread-safe for concurrent
+/// transcriptions (each has its own decoding state); load once and reuse for many files.
+/// </summary>
+/// <example><code>
+/// await using var model = await WhisperModel.LoadAsync("models/nb-whisper-small");
+/// var transcription = model.TranscribeAsync("talk.wav", new TranscriptionOptions { Language = "no" });
+/// await foreach (var segment in transcription) Console.WriteLine(segment.Text);
+/// </code></example>
+public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
+{
+    private readonly Transcriber _transcriber;
+    private readonly IDisposable? _owned;
+
+    /// <summary>Composes a model from an engine and a tokenizer (the caller keeps ownership of both).</summary>
+    /// <exception cref="HarkInputException">The tokenizer's vocabulary does not match the model's.</exception>
+    public WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer) : this(engine, tokenizer, null) { }
+
+    private WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer, IDisposable? owned)
+    {
+        if (tokenizer.Special.VocabSize != engine.Config.VocabSize)
+            throw new HarkInputException(
+                $"the tokenizer has {tokenizer.Special.VocabSize} tokens but the model's vocab_size is {engine.Config.VocabSize}", field: "vocab_size");
+        Engine = engine;
+        Tokenizer = tokenizer;
+        _owned = owned;
+        _transcriber = new Transcriber(engine, tokenizer);
+    }
+
+    /// <summary>The inference engine.</summary>
+    public IWhisperEngine Engine { get; }
+
+    /// <summary>The tokenizer.</summary>
+    public IDecodingTokenizer Tokenizer { get; }
+
+    /// <summary>
+    /// Loads a model folder (Hugging Face layout: <c>config.json</c>, weights, tokenizer files) on the engine named by
+    /// <paramref name="options"/>.
+    /// </summary>
+    /// <exception cref="HarkInputException">The folder is missing or malformed, or the engine/device is unavailable.</exception>
+    public static Task<WhisperModel> LoadAsync(string path, ModelOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ModelOptions();
+        if (!Directory.Exists(path)) throw new HarkInputException("model folder not found", path);
+        return Task.Run(() =>
+        {
+            var checkpoint = WhisperCheckpoint.Open(path);
+            IWhisperEngine? engine = null;
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var tokenizer = new TokenizerAdapter(WhisperTokenizer.FromFolder(path));
+                engine = EngineFactory.Create(checkpoint, options);
+                return new WhisperModel(engine, tokenizer, new Owned(engine, checkpoint));
+            }
+            catch
+            {
+                engine?.Dispose();
+                checkpoint.Dispose();
+                throw;
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Starts transcribing precomputed log-mel features (<see cref="MelFeatures"/> explains the padding).</summary>
+    public Transcription TranscribeAsync(MelFeatures mel, TranscriptionOptions? options = null,
+        IProgress<TranscriptionProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Start(_ => mel, options, progress, cancellationToken);
+
+    private Transcription Start(Func<CancellationToken, MelFeatures> features, TranscriptionOptions? options,
+        IProgress<TranscriptionProgress>? progress, CancellationToken cancellationToken)
+    {
+        options ??= new TranscriptionOptions();
+        return new Transcription(ct =>
+        {
+            var mel = features(ct);
+            if (mel.NMels != Engine.Config.NumMelBins)
+                throw new HarkInputException($"features have {mel.NMels} mel bins but the model expects {Engine.Config.NumMelBins}", field: "num_mel_bins");
+            return (mel, _transcriber.Prepare(mel, options, ct));
+        }, _transcriber, progress, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _owned?.Dispose();
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private sealed class Owned(IWhisperEngine engine, WhisperCheckpoint checkpoint) : IDisposable
+    {
+        public void Dispose()
+        {
+            engine.Dispose();
+            checkpoint.Dispose();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using Hark.Conversion.Onnx;
+using Hark.Engines.Onnx;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Hark.Tests.Onnx;
+
+public sealed class OnnxProviderTests
+{
+    [Theory]
+    [InlineData(OnnxDevice.Cuda, "Microsoft.ML.OnnxRuntime.Gpu")]
+    [InlineData(OnnxDevice.TensorRT, "TensorRT")]
+    [InlineData(OnnxDevice.Rocm, "MIGraphX execution provider on ROCm 6 or 7")]
+    [InlineData(OnnxDevice.MIGraphX, "ROCm execution provider is deprecated")]
+    [InlineData(OnnxDevice.DirectML, "Microsoft.ML.OnnxRuntime.DirectML")]
+    [InlineData(OnnxDevice.OpenVino, "Intel.ML.OnnxRuntime.OpenVino")]
+    [InlineData(OnnxDevice.CoreML, "macOS")]
+    public void Asking_the_cpu_only_package_for_a_gpu_provider_names_the_build_that_has_it(OnnxDevice device, string expected)
+    {
+        Assert.DoesNotContain(OnnxExecutionProviders.ProviderNames(device)[0], OrtEnv.Instance().GetAvailableProviders());
+        var e = Assert.Throws<OnnxProviderUnavailableException>(() =>
+            OnnxEngine.Load(OnnxTestModels.Folder(OnnxPrecision.Float32), new OnnxEngineOptions { Device = device }));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.Contains("CPUExecutionProvider", e.Message, StringComparison.Ordinal);
+        Assert.Equal("--device", e.Field);
+    }
+
+    [Fact]
+    public void Rocm_prefers_migraphx_and_falls_back_to_the_deprecated_rocm_provider()
+    {
+        Assert.Equal("MIGraphXExecutionProvider", OnnxExecutionProviders.Select(OnnxDevice.Rocm, ["ROCMExecutionProvider", "MIGraphXExecutionProvider", "CPUExecutionProvider"]));
+        Assert.Equal("ROCMExecutionProvider", OnnxExecutionProviders.Select(OnnxDevice.Rocm, ["ROCMExecutionProvider", "CPUExecutionProvider"]));
+    }
+
+    [Theory]
+    [InlineData("cuda:1", OnnxDevice.Cuda, 1)]
+    [InlineData("MIGraphX", OnnxDevice.MIGraphX, 0)]
+    [InlineData("dml", OnnxDevice.DirectML, 0)]
+    public void Device_names_parse_with_an_optional_index(string text, OnnxDevice device, int index) =>
+        Assert.Equal((device, index), OnnxEngineOptions.ParseDevice(text));
+
+    [Fact]
+    public void An_unknown_device_lists_the_known_ones() =>
+        Assert.Contains("migraphx", Assert.Throws<HarkInputException>(() => OnnxEngineOptions.ParseDevice("vulkan")).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void A_folder_without_models_says_what_it_expected()
+    {
+        using var temp = Fixtures.TempDir();
+        var e = Assert.Throws<HarkInputException>(() => OnnxEngine.Load(temp.FullName));
+        Assert.Contains(OptimumNames.EncoderFile, e.Message, StringComparison.Ordinal);
+    }
+}
