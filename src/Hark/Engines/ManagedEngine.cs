@@ -85,6 +85,7 @@ public sealed class ManagedEngine : IWhisperEngine
         try
         {
             _encoder.Encode(mel, batch, states, cancellationToken);
+            _backend.Synchronize();
             return new ManagedEncodedAudio(_backend, states, batch, Config.MaxSourcePositions, this);
         }
         catch

@@ -53,6 +53,12 @@ public sealed unsafe class CpuBackend : IOpBackend
     }
 
     /// <inheritdoc />
+    /// <remarks>Every op has finished when it returns, so there is nothing to wait for.</remarks>
+    public void Synchronize()
+    {
+    }
+
+    /// <inheritdoc />
     public void Download(TensorView source, Span<float> destination)
     {
         var t = Dense(source.Tensor);

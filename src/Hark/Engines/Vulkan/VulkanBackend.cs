@@ -91,7 +91,7 @@ public sealed unsafe partial class VulkanBackend : IOpBackend
         }
     }
 
-    /// <summary>Submits everything recorded and waits for the device (for timing; downloads do this themselves).</summary>
+    /// <inheritdoc />
     public void Synchronize()
     {
         lock (_gate) _recorder.Flush();
