@@ -15,14 +15,15 @@ public sealed class VulkanAttentionTests(BackendPair pair) : IClassFixture<Backe
         using var kt = Tensor(b, k, entries * kvStride, d);
         using var vt = Tensor(b, v, entries * kvStride, d);
         using var ot = b.Allocate(rows, d);
-        var recorded = new float[recordHeads.Length * rows * kvLength];
+        // Recorded rows are wider than KvLength (a session's window), so the row stride is exercised too.
+        using var recorded = b.Allocate(Math.Max(1, recordHeads.Length * rows), kvLength + 5);
         b.Attention(new AttentionArgs
         {
             Query = TensorView.Of(qt), Keys = kt, Values = vt, Output = TensorView.Of(ot), KvStride = kvStride, KvLength = kvLength,
             KvIndex = kvIndex, QueriesPerSequence = tq, Heads = heads, Scale = 1f / MathF.Sqrt(d / heads), Causal = causal,
-            RecordHeads = recordHeads, Recorded = recorded,
+            RecordHeads = recordHeads, Recorded = TensorView.Of(recorded),
         });
-        return (Read(b, ot), recorded);
+        return (Read(b, ot), Read(b, recorded));
     }
 
     private void Compare(int d, int heads, int entries, int kvStride, int kvLength, int[] kvIndex, int tq, bool causal, int[] recordHeads, int seed)

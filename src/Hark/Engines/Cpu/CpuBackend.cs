@@ -227,9 +227,14 @@ public sealed unsafe class CpuBackend : IOpBackend
         {
             if (e < 0 || (long)e * args.KvStride + args.KvLength > k.Rows) throw new ArgumentOutOfRangeException(nameof(args), "KV entry outside the key tensor");
         }
-        if (args.Recorded.Length < (long)args.RecordHeads.Length * args.Query.Rows * args.KvLength)
-            throw new ArgumentException("recorded-weights buffer too small", nameof(args));
-        lock (_gate) _attention.Run(_team, args, q, k, v, o);
+        CpuTensor? recorded = null;
+        if (!args.RecordHeads.IsEmpty)
+        {
+            recorded = Dense(args.Recorded.Tensor);
+            if (args.Recorded.Rows < (long)args.RecordHeads.Length * args.Query.Rows || recorded.Columns < args.KvLength)
+                throw new ArgumentException("recorded-weights tensor too small", nameof(args));
+        }
+        lock (_gate) _attention.Run(_team, args, q, k, v, o, recorded);
     }
 
     /// <inheritdoc />

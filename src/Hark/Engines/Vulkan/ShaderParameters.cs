@@ -47,6 +47,6 @@ internal struct AttentionParameters
     public ulong Q, K, V, O, KvIndex, RecordSlot, Recorded;
     public uint D, HeadDim, KvStride, KvLength, Tq, Sequences;
     public float Scale;
-    public uint Causal, Record;
+    public uint Causal, Record, RecordStride;
 }
 #pragma warning restore CA1051

@@ -174,8 +174,13 @@ public sealed unsafe partial class VulkanBackend
                 throw new ArgumentOutOfRangeException(nameof(args), "KV entry outside the key tensor");
         }
         var recordCount = args.RecordHeads.Length;
-        var recordFloats = (long)recordCount * args.Query.Rows * args.KvLength;
-        if (args.Recorded.Length < recordFloats) throw new ArgumentException("recorded-weights buffer too small", nameof(args));
+        VulkanTensor? recorded = null;
+        if (recordCount > 0)
+        {
+            recorded = Dense(args.Recorded.Tensor);
+            if (args.Recorded.Rows < (long)recordCount * args.Query.Rows || recorded.Columns < args.KvLength)
+                throw new ArgumentException("recorded-weights tensor too small", nameof(args));
+        }
         var headDim = q.Columns / args.Heads;
         if (headDim > MaxHeadDim) throw new HarkException($"vulkan attention supports head dimensions up to {MaxHeadDim}, got {headDim}");
         if (args.Query.Rows == 0 || args.KvLength == 0) return;
@@ -183,9 +188,7 @@ public sealed unsafe partial class VulkanBackend
         var sequences = args.KvIndex.Length;
         lock (_gate)
         {
-            // One reservation per op: a second one could submit and recycle the first.
-            var indexBytes = (sequences + args.Heads) * 4L;
-            var (arena, offset, host) = _recorder.Reserve(indexBytes + recordFloats * 4);
+            var (arena, offset, host) = _recorder.Reserve((sequences + args.Heads) * 4L);
             var ints = new Span<int>((void*)host, sequences + args.Heads);
             args.KvIndex.CopyTo(ints);
             var slots = ints[sequences..];
@@ -195,7 +198,8 @@ public sealed unsafe partial class VulkanBackend
             var p = new AttentionParameters
             {
                 Q = q.RowAddress(args.Query.RowOffset), K = k.Buffer.Address, V = v.Buffer.Address, O = o.RowAddress(args.Output.RowOffset),
-                KvIndex = address, RecordSlot = address + (ulong)sequences * 4, Recorded = address + (ulong)indexBytes,
+                KvIndex = address, RecordSlot = address + (ulong)sequences * 4, Recorded = recorded?.RowAddress(args.Recorded.RowOffset) ?? 0,
+                RecordStride = (uint)(recorded?.Columns ?? 0),
                 D = (uint)q.Columns, HeadDim = (uint)headDim, KvStride = (uint)args.KvStride, KvLength = (uint)args.KvLength,
                 Tq = (uint)args.QueriesPerSequence, Sequences = (uint)sequences, Scale = args.Scale, Causal = args.Causal ? 1u : 0u,
                 Record = recordCount > 0 ? 1u : 0u,
@@ -207,13 +211,8 @@ public sealed unsafe partial class VulkanBackend
                 var width = headDim <= 16 ? 16 : headDim <= 32 ? 32 : 64;
                 _recorder.Dispatch($"attention_block_hd{width}", p, blocks, (uint)args.Heads, [q.Buffer, k.Buffer, v.Buffer, arena], [o.Buffer]);
             }
-            else _recorder.Dispatch("attention", p, (uint)args.Query.Rows, (uint)args.Heads, [q.Buffer, k.Buffer, v.Buffer, arena], [o.Buffer, arena]);
-            if (recordCount > 0)
-            {
-                // The alignment heads' probabilities are wanted on the host now (the seam hands a host span).
-                _recorder.Flush();
-                new ReadOnlySpan<float>((byte*)host + indexBytes, (int)recordFloats).CopyTo(args.Recorded);
-            }
+            else if (recorded is null) _recorder.Dispatch("attention", p, (uint)args.Query.Rows, (uint)args.Heads, [q.Buffer, k.Buffer, v.Buffer, arena], [o.Buffer]);
+            else _recorder.Dispatch("attention", p, (uint)args.Query.Rows, (uint)args.Heads, [q.Buffer, k.Buffer, v.Buffer, arena], [o.Buffer, recorded.Buffer]);
         }
     }
 

@@ -11,7 +11,7 @@ layout(push_constant) uniform Params
 {
     uvec2 q; uvec2 k; uvec2 v; uvec2 o; uvec2 kvIndex; uvec2 recordSlot; uvec2 recorded;
     uint d; uint headDim; uint kvStride; uint kvLength; uint tq; uint sequences;
-    float scale; uint causal; uint record;
+    float scale; uint causal; uint record; uint recordStride;
 } p;
 
 shared float qs[128];
@@ -85,7 +85,7 @@ void main()
     int slot = Ints(p.recordSlot).v[head];
     if (slot < 0) return;
     Floats R = Floats(p.recorded);
-    uint outBase = ((uint(slot) * p.sequences + seq) * p.tq + t) * p.kvLength;
+    uint outBase = ((uint(slot) * p.sequences + seq) * p.tq + t) * p.recordStride;
     for (uint j = tid; j < p.kvLength; j += 64u)
         R.v[outBase + j] = j < visible ? exp(score(K, entryRow + j, head) - m) * inv : 0.0;
 }

@@ -11,7 +11,7 @@ layout(push_constant) uniform Params
 {
     uvec2 q; uvec2 k; uvec2 v; uvec2 o; uvec2 kvIndex; uvec2 recordSlot; uvec2 recorded;
     uint d; uint headDim; uint kvStride; uint kvLength; uint tq; uint sequences;
-    float scale; uint causal; uint record;
+    float scale; uint causal; uint record; uint recordStride;
 } p;
 
 const uint TK = 32u;
