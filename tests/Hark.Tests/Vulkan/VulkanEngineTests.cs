@@ -13,18 +13,22 @@ public sealed class VulkanEngineRuns
     public static readonly ManagedEngineOptions Vulkan = new() { Precision = ComputePrecision.Float32, Device = new EngineDevice(DeviceKind.Vulkan) };
     public static readonly ManagedEngineOptions Cpu = new() { Precision = ComputePrecision.Float32, Threads = 2 };
 
-    private readonly Dictionary<(string, ComputePrecision, DeviceKind), Lazy<Run>> _runs = [];
+    // Static: the test classes that use this fixture share one encode per configuration.
+    private static readonly Dictionary<(string, ComputePrecision, DeviceKind), Lazy<Run>> Runs = [];
 
     /// <summary>One engine's teacher-forced logits, encoder states, greedy tokens and submissions per decoder step.</summary>
-    public sealed record Run(float[][] Logits, float[] States, int[] Greedy, long SubmissionsPerStep, EngineDevice Device);
+    public sealed record Run(float[][] Logits, float[] States, int[] Greedy, long SubmissionsPerStep, EngineDevice Device, float[] Alignment);
+
+    /// <summary>The (layer, head) pairs recorded by <see cref="Run.Alignment"/>, layers out of order on purpose.</summary>
+    public static readonly IReadOnlyList<(int Layer, int Head)> AlignmentHeads = [(1, 1), (0, 0), (1, 0)];
 
     public Run Get(string preset, ComputePrecision precision, DeviceKind device)
     {
         Lazy<Run>? run;
-        lock (_runs)
+        lock (Runs)
         {
-            if (!_runs.TryGetValue((preset, precision, device), out run))
-                _runs[(preset, precision, device)] = run = new Lazy<Run>(() => Compute(preset, (device == DeviceKind.Vulkan ? Vulkan : Cpu) with { Precision = precision }));
+            if (!Runs.TryGetValue((preset, precision, device), out run))
+                Runs[(preset, precision, device)] = run = new Lazy<Run>(() => Compute(preset, (device == DeviceKind.Vulkan ? Vulkan : Cpu) with { Precision = precision }));
         }
         return run.Value;
     }
@@ -64,7 +68,13 @@ public sealed class VulkanEngineRuns
             picked[i] = EngineTestData.ArgMax(step);
             if (i + 1 < picked.Length) greedy.Step([picked[i]], 1, step);
         }
-        return new Run(logits, states, picked, submissions, engine.Description.Device);
+
+        // Two beams of one window, a prompt step, a reorder that grows them to three, one more step.
+        using var aligned = engine.StartDecoder(audio, [0, 0], new DecoderSessionOptions { AlignmentHeads = AlignmentHeads, MaxLength = 16 });
+        aligned.Step([.. tokens.AsSpan(0, 4), .. tokens.AsSpan(0, 4)], 4, new float[2 * config.VocabSize]);
+        aligned.Reorder([1, 0, 1]);
+        aligned.Step([500, 600, 700], 1, new float[3 * config.VocabSize]);
+        return new Run(logits, states, picked, submissions, engine.Description.Device, aligned.AlignmentWeights.ToArray());
     }
 
     private interface IOpBackendProbe
