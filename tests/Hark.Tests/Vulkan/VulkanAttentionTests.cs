@@ -41,7 +41,7 @@ public sealed class VulkanAttentionTests(BackendPair pair) : IClassFixture<Backe
 
     [VulkanFact]
     public void Encoder_self_attention_over_1500_positions_matches_the_cpu_backend() =>
-        Compare(d: 32, heads: 2, entries: 1, kvStride: 1500, kvLength: 1500, kvIndex: [0], tq: 1500, causal: false, recordHeads: [], seed: 1);
+        Compare(d: 64, heads: 1, entries: 1, kvStride: 1500, kvLength: 1500, kvIndex: [0], tq: 1500, causal: false, recordHeads: [], seed: 1);
 
     [VulkanFact]
     public void Causal_attention_on_a_kv_cache_with_recorded_heads_matches_the_cpu_backend() =>

@@ -14,13 +14,19 @@ layout(push_constant) uniform Params
     float scale; uint causal; uint record; uint recordStride;
 } p;
 
-const uint TK = 32u;
+#ifndef TK
+#define TK 32u
+#endif
 #ifndef HD
 #define HD 64u
 #endif
 
-shared float Ks[TK][HD];
-shared float Vs[TK][HD];
+const uint H4 = HD / 4u;
+
+shared vec4 Ks[TK][H4];
+shared vec4 Vs[TK][H4];
+
+float at_or_zero(Floats x, uint index, bool inside) { return inside ? x.v[index] : 0.0; }
 
 void main()
 {
@@ -41,12 +47,14 @@ void main()
     Floats V = Floats(p.v);
     uint column0 = head * p.headDim;
 
-    float q[HD];
-    float acc[HD];
-    for (uint c = 0u; c < HD; c++)
+    vec4 q[H4];
+    vec4 acc[H4];
+    for (uint c = 0u; c < H4; c++)
     {
-        q[c] = valid && c < p.headDim ? Q.v[row * p.d + column0 + c] * p.scale : 0.0;
-        acc[c] = 0.0;
+        uint base = row * p.d + column0 + 4u * c;
+        q[c] = vec4(at_or_zero(Q, base, valid && 4u * c < p.headDim), at_or_zero(Q, base + 1u, valid && 4u * c + 1u < p.headDim),
+                    at_or_zero(Q, base + 2u, valid && 4u * c + 2u < p.headDim), at_or_zero(Q, base + 3u, valid && 4u * c + 3u < p.headDim)) * p.scale;
+        acc[c] = vec4(0.0);
     }
     float m = -3.402823466e38;
     float l = 0.0;
@@ -61,8 +69,8 @@ void main()
             uint key = j0 + jj;
             bool inside = key < p.kvLength && c < p.headDim;
             uint at = (entryRow + key) * p.d + column0 + c;
-            Ks[jj][c] = inside ? K.v[at] : 0.0;
-            Vs[jj][c] = inside ? V.v[at] : 0.0;
+            Ks[jj][c >> 2][c & 3u] = inside ? K.v[at] : 0.0;
+            Vs[jj][c >> 2][c & 3u] = inside ? V.v[at] : 0.0;
         }
         barrier();
         if (j0 >= visible) continue;
@@ -70,19 +78,19 @@ void main()
         float tileMax = m;
         for (uint jj = 0u; jj < TK; jj++)
         {
-            float dot = 0.0;
-            for (uint c = 0u; c < HD; c++) dot = fma(q[c], Ks[jj][c], dot);
-            s[jj] = dot;
-            if (j0 + jj < visible) tileMax = max(tileMax, dot);
+            float sum = 0.0;
+            for (uint c = 0u; c < H4; c++) sum += dot(q[c], Ks[jj][c]);
+            s[jj] = sum;
+            if (j0 + jj < visible) tileMax = max(tileMax, sum);
         }
         float correction = exp(m - tileMax);
         l *= correction;
-        for (uint c = 0u; c < HD; c++) acc[c] *= correction;
+        for (uint c = 0u; c < H4; c++) acc[c] *= correction;
         for (uint jj = 0u; jj < TK; jj++)
         {
             float pj = j0 + jj < visible ? exp(s[jj] - tileMax) : 0.0;
             l += pj;
-            for (uint c = 0u; c < HD; c++) acc[c] = fma(pj, Vs[jj][c], acc[c]);
+            for (uint c = 0u; c < H4; c++) acc[c] = fma(vec4(pj), Vs[jj][c], acc[c]);
         }
         m = tileMax;
     }
@@ -91,6 +99,6 @@ void main()
     Floats O = Floats(p.o);
     for (uint c = 0u; c < HD; c++)
     {
-        if (c < p.headDim) O.v[row * p.d + column0 + c] = acc[c] * inv;
+        if (c < p.headDim) O.v[row * p.d + column0 + c] = acc[c >> 2][c & 3u] * inv;
     }
 }
