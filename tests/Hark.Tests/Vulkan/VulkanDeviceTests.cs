@@ -1,4 +1,5 @@
 using Hark.Engines;
+using Hark.Engines.Backends;
 using Hark.Engines.Vulkan;
 
 namespace Hark.Tests.Vulkan;
@@ -27,6 +28,20 @@ public sealed class VulkanDeviceTests
         var e = Assert.Throws<HarkInputException>(() => VulkanBackend.Create(count));
         Assert.Contains($"vulkan:{count} does not exist", e.Message, StringComparison.Ordinal);
         Assert.Contains("0: ", e.Message, StringComparison.Ordinal);
+    }
+
+    [VulkanFact]
+    public void A_tensor_disposed_after_its_backend_is_a_no_op()
+    {
+        var backend = VulkanBackend.Create(0);
+        var pending = backend.Allocate(3, 5);
+        var idle = backend.Allocate(2, 2);
+        backend.Synchronize();
+        var recorded = backend.Allocate(4, 4);
+        backend.Dispose();
+        pending.Dispose();
+        idle.Dispose();
+        recorded.Dispose();
     }
 
     [Theory]

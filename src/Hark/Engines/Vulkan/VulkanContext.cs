@@ -11,6 +11,8 @@ internal sealed unsafe class VulkanContext : IDisposable
 {
     private readonly VulkanInstance _instance;
     private readonly PhysicalDeviceMemoryProperties _memory;
+    private readonly HashSet<VulkanBuffer> _live = [];
+    private bool _disposed;
 
     public VulkanContext(int index)
     {
@@ -117,7 +119,9 @@ internal sealed unsafe class VulkanContext : IDisposable
             if (hostVisible) VulkanInstance.Check(Api.MapMemory(Device, memory, 0, Vk.WholeSize, 0, &mapped), "vkMapMemory");
             var addressInfo = new BufferDeviceAddressInfo { SType = StructureType.BufferDeviceAddressInfo, Buffer = buffer };
             var address = Api.GetBufferDeviceAddress(Device, &addressInfo);
-            return new VulkanBuffer(this, buffer, memory, (long)size, address, (byte*)mapped);
+            var created = new VulkanBuffer(this, buffer, memory, (long)size, address, (byte*)mapped);
+            lock (_live) _live.Add(created);
+            return created;
         }
         catch
         {
@@ -135,8 +139,25 @@ internal sealed unsafe class VulkanContext : IDisposable
         return -1;
     }
 
+    /// <summary>Destroys a buffer's handle and memory, once; a no-op after the device is gone (it freed them).</summary>
+    internal void Destroy(VulkanBuffer buffer, DeviceMemory memory)
+    {
+        lock (_live)
+        {
+            if (_disposed || !_live.Remove(buffer)) return;
+        }
+        Api.DestroyBuffer(Device, buffer.Handle, null);
+        Api.FreeMemory(Device, memory, null);
+    }
+
+    /// <summary>Frees buffers still alive (tensors disposed after their engine), then the device.</summary>
     public void Dispose()
     {
+        VulkanBuffer[] remaining;
+        lock (_live) remaining = [.. _live];
+        foreach (var b in remaining) b.Dispose();
+        lock (_live) _disposed = true;
+        Api.DeviceWaitIdle(Device);
         Api.DestroyDevice(Device, null);
         _instance.Dispose();
     }
@@ -145,18 +166,10 @@ internal sealed unsafe class VulkanContext : IDisposable
 /// <summary>A buffer with its own memory and device address; <see cref="Mapped"/> is non-null for host-visible ones.</summary>
 internal sealed unsafe class VulkanBuffer(VulkanContext context, Buffer handle, DeviceMemory memory, long size, ulong address, byte* mapped) : IDisposable
 {
-    private bool _disposed;
-
     public Buffer Handle { get; } = handle;
     public long Size { get; } = size;
     public ulong Address { get; } = address;
     public byte* Mapped { get; } = mapped;
 
-    public void Dispose()
-    {
-        if (_disposed) return;
-        _disposed = true;
-        context.Api.DestroyBuffer(context.Device, Handle, null);
-        context.Api.FreeMemory(context.Device, memory, null);
-    }
+    public void Dispose() => context.Destroy(this, memory);
 }

@@ -116,7 +116,7 @@ internal sealed unsafe class VulkanRecorder : IDisposable
         if (regions.IsEmpty) return;
         Hazard([source], [destination]);
         fixed (BufferCopy* r = regions) _context.Api.CmdCopyBuffer(_commands, source.Handle, destination.Handle, (uint)regions.Length, r);
-        _pending = true;
+        MarkPending();
     }
 
     private void Copy(VulkanBuffer source, long sourceOffset, VulkanBuffer destination, long destinationOffset, long bytes)
@@ -130,7 +130,7 @@ internal sealed unsafe class VulkanRecorder : IDisposable
     {
         Hazard([], [buffer]);
         _context.Api.CmdFillBuffer(_commands, buffer.Handle, 0, Vk.WholeSize, 0);
-        _pending = true;
+        MarkPending();
     }
 
     /// <summary>Records one dispatch of <paramref name="shader"/> with <paramref name="parameters"/> as push constants.</summary>
@@ -144,14 +144,22 @@ internal sealed unsafe class VulkanRecorder : IDisposable
         api.CmdBindPipeline(_commands, PipelineBindPoint.Compute, _pipelines.Get(shader));
         fixed (T* p = &parameters) api.CmdPushConstants(_commands, _pipelines.Layout, ShaderStageFlags.ComputeBit, 0, (uint)sizeof(T), p);
         api.CmdDispatch(_commands, x, y, 1);
-        _pending = true;
+        MarkPending();
     }
 
     /// <summary>Destroys <paramref name="buffer"/> once no recorded command can still use it.</summary>
     public void Release(VulkanBuffer buffer)
     {
-        if (_pending) _deferred.Add(buffer);
-        else buffer.Dispose();
+        // Tensors may be disposed from any thread; the list is guarded on its own, not by the backend's op lock.
+        lock (_deferred)
+        {
+            if (_pending)
+            {
+                _deferred.Add(buffer);
+                return;
+            }
+        }
+        buffer.Dispose();
     }
 
     /// <summary>Submits what was recorded and waits for it; the arena is free again afterwards.</summary>
@@ -178,14 +186,24 @@ internal sealed unsafe class VulkanRecorder : IDisposable
         VulkanInstance.Check(api.WaitForFences(_context.Device, 1, &fence, true, ulong.MaxValue), "vkWaitForFences");
         VulkanInstance.Check(api.ResetFences(_context.Device, 1, &fence), "vkResetFences");
         Submissions++;
-        _pending = false;
         _arenaUsed = 0;
         _written.Clear();
         _read.Clear();
-        foreach (var b in _deferred) b.Dispose();
-        _deferred.Clear();
+        VulkanBuffer[] done;
+        lock (_deferred)
+        {
+            _pending = false;
+            done = [.. _deferred];
+            _deferred.Clear();
+        }
+        foreach (var b in done) b.Dispose();
         VulkanInstance.Check(api.ResetCommandBuffer(_commands, 0), "vkResetCommandBuffer");
         Begin();
+    }
+
+    private void MarkPending()
+    {
+        lock (_deferred) _pending = true;
     }
 
     private void Begin()
