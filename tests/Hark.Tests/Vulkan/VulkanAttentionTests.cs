@@ -57,4 +57,42 @@ public sealed class VulkanAttentionTests(BackendPair pair) : IClassFixture<Backe
             Compare(heads * headDim, heads, 2, kvLength + 3, Math.Max(kvLength, tq), kvIndex, tq, causal, seed % 2 == 0 ? [] : [heads - 1], seed);
         }, iter: 12);
     }
+
+    [VulkanTheory]
+    [InlineData(1, true)]
+    [InlineData(40, false)]
+    [InlineData(40, true)]
+    public void Float16_keys_and_values_written_by_linear_and_copy_rows_match_the_cpu_backend(int tq, bool causal)
+    {
+        int d = 64, heads = 2, kvLength = 70, sequences = 2;
+        var random = new Random(tq);
+        var x = RandomValues(random, sequences * kvLength * d);
+        var wk = RandomValues(random, d * d, 0.3f);
+        var wv = RandomValues(random, d * d, 0.3f);
+        var q = RandomValues(random, sequences * tq * d, 2f);
+        var results = new List<float[]>();
+        foreach (var b in new IOpBackend[] { pair.Cpu, pair.Vulkan })
+        {
+            using var xt = Tensor(b, x, sequences * kvLength, d);
+            using var kw = b.CreateLinearWeight(wk, d, d, TensorDType.Float32);
+            using var vw = b.CreateLinearWeight(wv, d, d, TensorDType.Float32);
+            using var k16 = b.Allocate(sequences * kvLength, d, TensorDType.Float16);
+            using var v16 = b.Allocate(sequences * kvLength, d, TensorDType.Float16);
+            using var kCache = b.Allocate(sequences * (kvLength + 3), d, TensorDType.Float16);
+            using var vCache = b.Allocate(sequences * (kvLength + 3), d, TensorDType.Float16);
+            b.Linear(TensorView.Of(xt), kw, null, TensorView.Of(k16));
+            b.Linear(TensorView.Of(xt), vw, null, TensorView.Of(v16));
+            b.CopyRows(k16, [0, kvLength], kCache, [kvLength + 3, 0], kvLength);
+            b.CopyRows(v16, [0, kvLength], vCache, [kvLength + 3, 0], kvLength);
+            using var qt = Tensor(b, q, sequences * tq, d);
+            using var ot = b.Allocate(sequences * tq, d);
+            b.Attention(new AttentionArgs
+            {
+                Query = TensorView.Of(qt), Keys = kCache, Values = vCache, Output = TensorView.Of(ot), KvStride = kvLength + 3, KvLength = kvLength,
+                KvIndex = [1, 0], QueriesPerSequence = tq, Heads = heads, Scale = 0.125f, Causal = causal,
+            });
+            results.Add(Read(b, ot));
+        }
+        Close(results[0], results[1], 1e-4, $"float16 K/V attention tq {tq} causal {causal}");
+    }
 }

@@ -34,6 +34,13 @@ internal struct TransposeParameters
 }
 
 [StructLayout(LayoutKind.Sequential)]
+internal struct ToHalfParameters
+{
+    public ulong X, Y;
+    public uint Rows, Columns, RowWords;
+}
+
+[StructLayout(LayoutKind.Sequential)]
 internal struct RowNormParameters
 {
     public ulong X, Y, Gamma, Beta;

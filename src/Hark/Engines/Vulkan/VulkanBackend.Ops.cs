@@ -16,17 +16,42 @@ public sealed unsafe partial class VulkanBackend
     {
         var w = Weight(weight);
         var xt = Dense(x.Tensor);
-        var yt = Dense(y.Tensor);
+        var yt = AnyActivation(y.Tensor);
         if (xt.Columns != w.Columns || yt.Columns != w.Rows || x.Rows != y.Rows)
             throw new ArgumentException($"linear shapes disagree: x [{x.Rows}, {xt.Columns}], W [{w.Rows}, {w.Columns}], y [{y.Rows}, {yt.Columns}]");
+        if (yt.DType == TensorDType.Float16 && accumulate) throw new ArgumentException("a float16 output cannot accumulate", nameof(accumulate));
         var b = bias is null ? null : Vector(bias, w.Rows);
-        var p = new LinearParameters
+        lock (_gate)
         {
-            X = xt.RowAddress(x.RowOffset), W = w.Buffer.Address, Bias = b?.Buffer.Address ?? 0, Y = yt.RowAddress(y.RowOffset), Scales = w.ScalesAddress,
-            M = (uint)x.Rows, N = (uint)w.Rows, K = (uint)w.Columns, Ldx = (uint)xt.Columns, Ldy = (uint)yt.Columns, WStride = (uint)w.RowWords,
-            Act = (uint)activation, Accumulate = accumulate ? 1u : 0u, HasBias = b is null ? 0u : 1u,
-        };
-        lock (_gate) RecordLinear(w, p, [xt.Buffer, w.Buffer, b?.Buffer ?? w.Buffer], yt.Buffer);
+            // A float16 output (keys/values) is computed in float32 scratch, then packed word by word.
+            var target = yt.DType == TensorDType.Float16 ? HalfScratch(x.Rows, w.Rows) : yt;
+            var targetRow = yt.DType == TensorDType.Float16 ? 0 : y.RowOffset;
+            var p = new LinearParameters
+            {
+                X = xt.RowAddress(x.RowOffset), W = w.Buffer.Address, Bias = b?.Buffer.Address ?? 0, Y = target.RowAddress(targetRow), Scales = w.ScalesAddress,
+                M = (uint)x.Rows, N = (uint)w.Rows, K = (uint)w.Columns, Ldx = (uint)xt.Columns, Ldy = (uint)target.Columns, WStride = (uint)w.RowWords,
+                Act = (uint)activation, Accumulate = accumulate ? 1u : 0u, HasBias = b is null ? 0u : 1u,
+            };
+            RecordLinear(w, p, [xt.Buffer, w.Buffer, b?.Buffer ?? w.Buffer], target.Buffer);
+            if (!ReferenceEquals(target, yt))
+            {
+                var h = new ToHalfParameters { X = target.Buffer.Address, Y = yt.RowAddress(y.RowOffset), Rows = (uint)y.Rows, Columns = (uint)yt.Columns, RowWords = (uint)yt.RowWords };
+                var words = (long)y.Rows * yt.RowWords;
+                _recorder.Dispatch("tohalf", h, (uint)Math.Min((words + 255) / 256, MaxGroups), 1, [target.Buffer], [yt.Buffer]);
+            }
+        }
+    }
+
+    private VulkanTensor HalfScratch(int rows, int columns)
+    {
+        if (_halfScratch is null || (long)_halfScratch.Rows * _halfScratch.Columns < (long)rows * columns)
+        {
+            _halfScratch?.Dispose();
+            var buffer = _context.CreateBuffer((long)rows * columns * 4, hostVisible: false);
+            _halfScratch = new VulkanTensor(_recorder, buffer, TensorDType.Float32, rows, columns, columns, isWeight: false);
+        }
+        // Viewed with the requested width: only the first rows · columns floats are used.
+        return new VulkanTensor(_recorder, _halfScratch.Buffer, TensorDType.Float32, rows, columns, columns, isWeight: false);
     }
 
     /// <inheritdoc />
@@ -160,9 +185,11 @@ public sealed unsafe partial class VulkanBackend
     public void Attention(in AttentionArgs args)
     {
         var q = Dense(args.Query.Tensor);
-        var k = Dense(args.Keys);
-        var v = Dense(args.Values);
+        var k = AnyActivation(args.Keys);
+        var v = AnyActivation(args.Values);
         var o = Dense(args.Output.Tensor);
+        if (k.DType != v.DType) throw new ArgumentException("keys and values have different types");
+        var kv = k.DType == TensorDType.Float16 ? "_kv16" : "";
         if (args.Heads <= 0 || q.Columns % args.Heads != 0 || k.Columns != q.Columns || v.Columns != q.Columns || o.Columns != q.Columns)
             throw new ArgumentException("attention widths disagree");
         if (args.Query.Rows != args.KvIndex.Length * args.QueriesPerSequence || args.Output.Rows != args.Query.Rows)
@@ -209,10 +236,10 @@ public sealed unsafe partial class VulkanBackend
                 // Many queries (encoder, long prompts): 64 queries per workgroup share each key/value tile.
                 var blocks = (uint)((args.QueriesPerSequence + 63) / 64 * sequences);
                 var width = headDim <= 16 ? 16 : headDim <= 32 ? 32 : 64;
-                _recorder.Dispatch($"attention_block_hd{width}", p, blocks, (uint)args.Heads, [q.Buffer, k.Buffer, v.Buffer, arena], [o.Buffer]);
+                _recorder.Dispatch($"attention_block_hd{width}{kv}", p, blocks, (uint)args.Heads, [q.Buffer, k.Buffer, v.Buffer, arena], [o.Buffer]);
             }
-            else if (recorded is null) _recorder.Dispatch("attention", p, (uint)args.Query.Rows, (uint)args.Heads, [q.Buffer, k.Buffer, v.Buffer, arena], [o.Buffer]);
-            else _recorder.Dispatch("attention", p, (uint)args.Query.Rows, (uint)args.Heads, [q.Buffer, k.Buffer, v.Buffer, arena], [o.Buffer, recorded.Buffer]);
+            else if (recorded is null) _recorder.Dispatch("attention" + kv, p, (uint)args.Query.Rows, (uint)args.Heads, [q.Buffer, k.Buffer, v.Buffer, arena], [o.Buffer]);
+            else _recorder.Dispatch("attention" + kv, p, (uint)args.Query.Rows, (uint)args.Heads, [q.Buffer, k.Buffer, v.Buffer, arena], [o.Buffer, recorded.Buffer]);
         }
     }
 

@@ -15,6 +15,7 @@ public sealed unsafe partial class VulkanBackend : IOpBackend
     private readonly VulkanContext _context;
     private readonly VulkanPipelines _pipelines;
     private readonly VulkanRecorder _recorder;
+    private VulkanTensor? _halfScratch;
     private bool _disposed;
 
     private VulkanBackend(int index, VulkanContext context)
@@ -55,15 +56,21 @@ public sealed unsafe partial class VulkanBackend : IOpBackend
     public long Barriers => _recorder.Barriers;
 
     /// <inheritdoc />
-    public IDeviceTensor Allocate(int rows, int columns)
+    /// <remarks>float16 tensors pack two values per 32-bit word and need an even column count (Whisper's widths are).</remarks>
+    public IDeviceTensor Allocate(int rows, int columns, TensorDType dtype = TensorDType.Float32)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        if (dtype is not (TensorDType.Float32 or TensorDType.Float16))
+            throw new ArgumentException($"tensors are float32 or float16, not {dtype}", nameof(dtype));
+        if (dtype == TensorDType.Float16 && columns % 2 != 0)
+            throw new ArgumentException($"a float16 tensor needs an even column count, got {columns}", nameof(columns));
+        var words = VulkanTensor.WordsPerRow(dtype, columns);
         lock (_gate)
         {
-            var buffer = _context.CreateBuffer((long)rows * columns * sizeof(float), hostVisible: false);
+            var buffer = _context.CreateBuffer((long)rows * words * 4, hostVisible: false);
             _recorder.Zero(buffer);
-            return new VulkanTensor(_recorder, buffer, TensorDType.Float32, rows, columns, columns, isWeight: false);
+            return new VulkanTensor(_recorder, buffer, dtype, rows, columns, words, isWeight: false);
         }
     }
 
@@ -136,12 +143,12 @@ public sealed unsafe partial class VulkanBackend : IOpBackend
     /// <inheritdoc />
     public void CopyRows(IDeviceTensor source, ReadOnlySpan<int> sourceStarts, IDeviceTensor destination, ReadOnlySpan<int> destinationStarts, int rowsPerBlock)
     {
-        var s = Dense(source);
-        var d = Dense(destination);
-        if (s.Columns != d.Columns || sourceStarts.Length != destinationStarts.Length) throw new ArgumentException("copy shapes disagree");
+        var s = AnyActivation(source);
+        var d = AnyActivation(destination);
+        if (s.Columns != d.Columns || s.DType != d.DType || sourceStarts.Length != destinationStarts.Length) throw new ArgumentException("copy shapes disagree");
         if (rowsPerBlock <= 0 || s.Columns == 0) return;
         var regions = sourceStarts.Length <= 64 ? stackalloc BufferCopy[sourceStarts.Length] : new BufferCopy[sourceStarts.Length];
-        var rowBytes = (ulong)s.Columns * 4;
+        var rowBytes = (ulong)s.RowWords * 4;
         for (var i = 0; i < sourceStarts.Length; i++)
         {
             if (sourceStarts[i] < 0 || sourceStarts[i] + rowsPerBlock > s.Rows || destinationStarts[i] < 0 || destinationStarts[i] + rowsPerBlock > d.Rows)
@@ -158,6 +165,7 @@ public sealed unsafe partial class VulkanBackend : IOpBackend
         _disposed = true;
         lock (_gate)
         {
+            _halfScratch?.Dispose();
             _recorder.Dispose();
             _pipelines.Dispose();
             _context.Dispose();
@@ -165,7 +173,13 @@ public sealed unsafe partial class VulkanBackend : IOpBackend
     }
 
     private static VulkanTensor Dense(IDeviceTensor t) =>
-        t is VulkanTensor { IsWeight: false } v ? v : throw new ArgumentException($"expected a float32 tensor of the Vulkan backend, got {t?.GetType().Name ?? "null"}");
+        t is VulkanTensor { IsWeight: false, DType: TensorDType.Float32 } v ? v : throw new ArgumentException($"expected a float32 tensor of the Vulkan backend, got {Describe(t)}");
+
+    /// <summary>A float32 or float16 (key/value) activation.</summary>
+    private static VulkanTensor AnyActivation(IDeviceTensor t) =>
+        t is VulkanTensor { IsWeight: false } v ? v : throw new ArgumentException($"expected a tensor of the Vulkan backend, got {Describe(t)}");
+
+    private static string Describe(IDeviceTensor? t) => t is VulkanTensor v ? $"a {v.DType} {(v.IsWeight ? "weight" : "tensor")}" : t?.GetType().Name ?? "null";
 
     private static VulkanTensor Weight(IDeviceTensor t) =>
         t is VulkanTensor { IsWeight: true } v ? v : throw new ArgumentException($"expected a weight created by the Vulkan backend, got {t?.GetType().Name ?? "null"}");

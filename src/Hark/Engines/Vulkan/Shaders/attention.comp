@@ -17,11 +17,11 @@ layout(push_constant) uniform Params
 shared float qs[128];
 shared float ps[64];
 
-float score(Floats K, uint keyRow, uint head)
+float score(uint keyRow, uint head)
 {
     uint base = keyRow * p.d + head * p.headDim;
     float s = 0.0;
-    for (uint c = 0u; c < p.headDim; c++) s = fma(qs[c], K.v[base + c], s);
+    for (uint c = 0u; c < p.headDim; c++) s = fma(qs[c], kv_load(p.k, base + c), s);
     return s;
 }
 
@@ -35,8 +35,6 @@ void main()
     uint entryRow = uint(Ints(p.kvIndex).v[seq]) * p.kvStride;
     uint visible = p.causal != 0u ? p.kvLength - p.tq + t + 1u : p.kvLength;
     Floats Q = Floats(p.q);
-    Floats K = Floats(p.k);
-    Floats V = Floats(p.v);
     for (uint c = tid; c < p.headDim; c += 64u) qs[c] = Q.v[row * p.d + head * p.headDim + c] * p.scale;
     barrier();
 
@@ -49,7 +47,7 @@ void main()
     for (uint j0 = 0u; j0 < visible; j0 += 64u)
     {
         uint count = min(64u, visible - j0);
-        float s = tid < count ? score(K, entryRow + j0 + tid, head) : -3.402823466e38;
+        float s = tid < count ? score(entryRow + j0 + tid, head) : -3.402823466e38;
         ps[tid] = s;
         barrier();
         float tileMax = ps[0];
@@ -67,8 +65,8 @@ void main()
             float pj = ps[j];
             tileSum += pj;
             uint base = (entryRow + j0 + j) * p.d + head * p.headDim;
-            if (c0 < p.headDim) a0 = fma(pj, V.v[base + c0], a0);
-            if (c1 < p.headDim) a1 = fma(pj, V.v[base + c1], a1);
+            if (c0 < p.headDim) a0 = fma(pj, kv_load(p.v, base + c0), a0);
+            if (c1 < p.headDim) a1 = fma(pj, kv_load(p.v, base + c1), a1);
         }
         l = l * correction + tileSum;
         acc0 = acc0 * correction + a0;
@@ -87,5 +85,5 @@ void main()
     Floats R = Floats(p.recorded);
     uint outBase = ((uint(slot) * p.sequences + seq) * p.tq + t) * p.recordStride;
     for (uint j = tid; j < p.kvLength; j += 64u)
-        R.v[outBase + j] = j < visible ? exp(score(K, entryRow + j, head) - m) * inv : 0.0;
+        R.v[outBase + j] = j < visible ? exp(score(entryRow + j, head) - m) * inv : 0.0;
 }

@@ -43,8 +43,6 @@ void main()
     uint blockVisible = p.causal != 0u ? p.kvLength - p.tq + lastInBlock : p.kvLength;
     uint visible = !valid ? 0u : (p.causal != 0u ? p.kvLength - p.tq + t + 1u : p.kvLength);
     Floats Q = Floats(p.q);
-    Floats K = Floats(p.k);
-    Floats V = Floats(p.v);
     uint column0 = head * p.headDim;
 
     vec4 q[H4];
@@ -69,8 +67,8 @@ void main()
             uint key = j0 + jj;
             bool inside = key < p.kvLength && c < p.headDim;
             uint at = (entryRow + key) * p.d + column0 + c;
-            Ks[jj][c >> 2][c & 3u] = inside ? K.v[at] : 0.0;
-            Vs[jj][c >> 2][c & 3u] = inside ? V.v[at] : 0.0;
+            Ks[jj][c >> 2][c & 3u] = inside ? kv_load(p.k, at) : 0.0;
+            Vs[jj][c >> 2][c & 3u] = inside ? kv_load(p.v, at) : 0.0;
         }
         barrier();
         if (j0 >= visible) continue;

@@ -21,3 +21,13 @@ float hark_erf(float x)
 }
 
 float hark_gelu(float x) { return 0.5 * x * (1.0 + hark_erf(x * 0.70710678118654752)); }
+
+// Keys/values of attention: float32, or float16 pairs packed in 32-bit words (KV16 builds; rows hold an even count).
+float kv_load(uvec2 address, uint index)
+{
+#ifdef KV16
+    return unpackHalf2x16(Uints(address).v[index >> 1])[index & 1u];
+#else
+    return Floats(address).v[index];
+#endif
+}
