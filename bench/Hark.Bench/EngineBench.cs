@@ -11,13 +11,14 @@ namespace Hark.Bench;
 /// and 5 (one step = one token for every sequence; cache 8 + tokens), achieved GFLOP/s against the counted FLOPs, load time and peak RSS.
 /// <code>dotnet run -c Release --project bench/Hark.Bench -- engine --presets tiny,base,small --threads 1,2 --precisions fp32,fp16,int8 --json out.json</code>
 /// Options: <c>--windows N</c> (timed encoder windows, default 2), <c>--tokens N</c> (timed decoder steps, default 32),
-/// <c>--convert-at-load</c> (fp16/bf16 rounded then stored as fp32).
+/// <c>--convert-at-load</c> (fp16/bf16 rounded then stored as fp32), <c>--devices cpu,vulkan:0</c> (default cpu; a Vulkan
+/// row ignores <c>--threads</c>, reports 0 threads and names the device in the kernel column).
 /// </summary>
 internal static class EngineBench
 {
     /// <summary>One configuration. Times are medians over the timed windows/steps; <c>Best</c> is the fastest one,
     /// the steadier figure on a shared machine.</summary>
-    private sealed record Row(string Preset, string Precision, int Threads, string Kernel, double LoadMs,
+    private sealed record Row(string Preset, string Device, string Precision, int Threads, string Kernel, double LoadMs,
         double EncoderMs, double EncoderBestMs, double EncoderGflops, double EncoderBestGflops,
         double DecoderMsBatch1, double DecoderBestMsBatch1, double DecoderGflopsBatch1, double DecoderMsBatch5, double DecoderBestMsBatch5,
         long WeightBytes, long PeakRssBytes);
@@ -36,18 +37,19 @@ internal static class EngineBench
         var tokens = int.Parse(Option(args, "--tokens", "32"));
         var convert = args.Contains("--convert-at-load");
         var json = Option(args, "--json", "");
+        var devices = Option(args, "--devices", "cpu").Split(',').Select(EngineDevice.Parse).ToArray();
         var rows = new List<Row>();
-        Console.WriteLine($"{"preset",-7} {"prec",-5} {"thr",3} {"load ms",8} {"enc ms",9} {"best",8} {"GF/s",6} {"best",6} {"dec1 ms",8} {"best",7} {"dec5 ms",8} {"best",7} {"weights MB",10} {"peak RSS MB",11}");
+        Console.WriteLine($"{"preset",-7} {"device",-8} {"prec",-5} {"thr",3} {"load ms",8} {"enc ms",9} {"best",8} {"GF/s",6} {"best",6} {"dec1 ms",8} {"best",7} {"dec5 ms",8} {"best",7} {"weights MB",10} {"peak RSS MB",11}");
         foreach (var preset in presets)
         {
             var config = WhisperPresets.Get(preset);
             foreach (var precision in precisions)
             {
-                foreach (var t in threads)
+                foreach (var (device, t) in devices.SelectMany(d => (d.Kind == DeviceKind.Cpu ? threads : threads.Take(1)).Select(t => (d, t))))
                 {
-                    var row = Measure(preset, config, precision, t, windows, tokens, convert);
+                    var row = Measure(preset, config, precision, device, t, windows, tokens, convert);
                     rows.Add(row);
-                    Console.WriteLine($"{row.Preset,-7} {row.Precision,-5} {row.Threads,3} {row.LoadMs,8:F0} {row.EncoderMs,9:F1} {row.EncoderBestMs,8:F1} " +
+                    Console.WriteLine($"{row.Preset,-7} {row.Device,-8} {row.Precision,-5} {row.Threads,3} {row.LoadMs,8:F0} {row.EncoderMs,9:F1} {row.EncoderBestMs,8:F1} " +
                         $"{row.EncoderGflops,6:F1} {row.EncoderBestGflops,6:F1} {row.DecoderMsBatch1,8:F2} {row.DecoderBestMsBatch1,7:F2} " +
                         $"{row.DecoderMsBatch5,8:F2} {row.DecoderBestMsBatch5,7:F2} {row.WeightBytes / 1e6,10:F1} {row.PeakRssBytes / 1e6,11:F0}");
                 }
@@ -63,12 +65,12 @@ internal static class EngineBench
         return 0;
     }
 
-    private static Row Measure(string preset, WhisperConfig config, ComputePrecision precision, int threads, int windows, int tokens, bool convert)
+    private static Row Measure(string preset, WhisperConfig config, ComputePrecision precision, EngineDevice device, int threads, int windows, int tokens, bool convert)
     {
         ResetPeakRss();
         var clock = Stopwatch.StartNew();
         using var engine = ManagedEngine.Load(config, new RandomWhisperWeights(config, seed: 1),
-            new ManagedEngineOptions { Precision = precision, Threads = threads, ConvertWeightsAtLoad = convert });
+            new ManagedEngineOptions { Precision = precision, Threads = threads, ConvertWeightsAtLoad = convert, Device = device });
         var loadMs = clock.Elapsed.TotalMilliseconds;
         var mel = new float[config.NumMelBins * config.MelFrames];
         var random = new Random(3);
@@ -91,7 +93,8 @@ internal static class EngineBench
         var decoderFlops = ManagedEngine.DecoderFlopsPerToken(config, 8 + tokens / 2);
         var encoderFlops = ManagedEngine.EncoderFlopsPerWindow(config);
         var encoderMs = Median(encoderTimes);
-        return new Row(preset, Name(precision), threads, CpuBackend.KernelName, loadMs,
+        var kernel = device.Kind == DeviceKind.Vulkan ? Hark.Engines.Vulkan.VulkanDevices.List()[device.Index].Name : CpuBackend.KernelName;
+        return new Row(preset, device.ToString(), Name(precision), device.Kind == DeviceKind.Cpu ? threads : 0, kernel, loadMs,
             encoderMs, encoderTimes.Min(), encoderFlops / encoderMs / 1e6, encoderFlops / encoderTimes.Min() / 1e6,
             decoder1, best1, decoderFlops / decoder1 / 1e6, decoder5, best5,
             engine.Description.WeightBytes, PeakRss());

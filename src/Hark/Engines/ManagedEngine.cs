@@ -1,6 +1,7 @@
 using Hark.Checkpoints;
 using Hark.Engines.Backends;
 using Hark.Engines.Cpu;
+using Hark.Engines.Vulkan;
 using Hark.Engines.Whisper;
 
 namespace Hark.Engines;
@@ -32,13 +33,19 @@ public sealed class ManagedEngine : IWhisperEngine
     /// <inheritdoc />
     public EngineDescription Description { get; }
 
-    /// <summary>Loads weights onto a new <see cref="CpuBackend"/>.</summary>
-    /// <exception cref="HarkInputException">A tensor is missing, has the wrong shape, or holds NaN/infinity; or int4 was asked for.</exception>
+    /// <summary>Loads weights onto a new backend for <see cref="ManagedEngineOptions.Device"/> (<see cref="CpuBackend"/> or <see cref="VulkanBackend"/>).</summary>
+    /// <exception cref="HarkInputException">A tensor is missing, has the wrong shape, or holds NaN/infinity; int4 was asked for; or the device is not one this engine runs on.</exception>
+    /// <exception cref="HarkException">Vulkan was asked for and no Vulkan driver or device is present.</exception>
     public static ManagedEngine Load(WhisperConfig config, ITensorSource tensors, ManagedEngineOptions? options = null)
     {
         options ??= new ManagedEngineOptions();
         if (options.Threads < 0) throw new HarkInputException($"threads must be 0 (all cores) or more, got {options.Threads}", field: "threads");
-        var backend = new CpuBackend(options.Threads);
+        IOpBackend backend = options.Device.Kind switch
+        {
+            DeviceKind.Cpu => new CpuBackend(options.Threads),
+            DeviceKind.Vulkan => VulkanBackend.Create(options.Device.Index),
+            _ => throw new HarkInputException($"the managed engine runs on cpu or vulkan[:N], not {options.Device}", field: "device"),
+        };
         try
         {
             return Load(config, tensors, options, backend);
@@ -81,6 +88,7 @@ public sealed class ManagedEngine : IWhisperEngine
         try
         {
             _encoder.Encode(mel, batch, states, cancellationToken);
+            _backend.Synchronize();
             return new ManagedEncodedAudio(_backend, states, batch, Config.MaxSourcePositions, this);
         }
         catch

@@ -6,7 +6,13 @@ public sealed record ManagedEngineOptions
     /// <summary>Weight precision; <see cref="ComputePrecision.Default"/> follows what the checkpoint stores. Arithmetic is float32.</summary>
     public ComputePrecision Precision { get; init; } = ComputePrecision.Default;
 
-    /// <summary>Compute threads; 0 uses every core.</summary>
+    /// <summary>
+    /// Where the ops run: <see cref="EngineDevice.Cpu"/> (default) or <c>vulkan:N</c> (<see cref="DeviceKind.Vulkan"/>,
+    /// through <see cref="Vulkan.VulkanBackend"/>). Other kinds are served by other engines.
+    /// </summary>
+    public EngineDevice Device { get; init; } = EngineDevice.Cpu;
+
+    /// <summary>Compute threads of the CPU backend; 0 uses every core.</summary>
     public int Threads { get; init; }
 
     /// <summary>

@@ -44,13 +44,13 @@ public static class EngineFactory
 
     private static IWhisperEngine LoadManaged(string folder, ModelOptions options)
     {
-        if (options.Device.Kind != DeviceKind.Cpu)
-            throw new HarkInputException($"the managed engine runs on the CPU only, not {options.Device}", field: "device");
+        if (options.Device.Kind is not (DeviceKind.Cpu or DeviceKind.Vulkan))
+            throw new HarkInputException($"the managed engine runs on cpu or vulkan[:N], not {options.Device}", field: "device");
         var checkpoint = WhisperCheckpoint.Open(folder);
         try
         {
             var engine = ManagedEngine.Load(checkpoint.Config, checkpoint.Tensors,
-                new ManagedEngineOptions { Precision = options.Precision, Threads = options.Threads });
+                new ManagedEngineOptions { Precision = options.Precision, Threads = options.Threads, Device = options.Device });
             return new OwningEngine(engine, checkpoint);
         }
         catch

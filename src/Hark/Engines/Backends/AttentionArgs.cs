@@ -33,6 +33,11 @@ public ref struct AttentionArgs
     public bool Causal;
     /// <summary>Heads whose probabilities are copied to <see cref="Recorded"/> (alignment heads); empty for none.</summary>
     public ReadOnlySpan<int> RecordHeads;
-    /// <summary>Host buffer <c>[RecordHeads.Length, sequences, QueriesPerSequence, KvLength]</c>.</summary>
-    public Span<float> Recorded;
+    /// <summary>
+    /// Float32 rows receiving the recorded probabilities, on the backend (so recording needs no host round trip):
+    /// row <c>(slot · sequences + s) · QueriesPerSequence + t</c> of the view holds the <c>KvLength</c> probabilities of
+    /// head <c>RecordHeads[slot]</c> for query <c>t</c> of sequence <c>s</c> (masked keys as 0); the tensor needs at least
+    /// <c>KvLength</c> columns. Unused when <see cref="RecordHeads"/> is empty.
+    /// </summary>
+    public TensorView Recorded;
 }

@@ -25,7 +25,14 @@ public interface IOpBackend : IDisposable
     /// <summary>Copies host floats into rows of a float32 tensor (<c>source.Length = view.Rows · Columns</c>).</summary>
     void Upload(ReadOnlySpan<float> source, TensorView destination);
 
-    /// <summary>Copies rows of a float32 tensor to the host.</summary>
+    /// <summary>
+    /// Waits until every op issued so far has run. A backend may defer work (the Vulkan backend records ops into a
+    /// command buffer and submits on <see cref="Download"/>); the CPU backend computes eagerly and returns at once.
+    /// Model code calls it where a phase ends (an encoded batch), so timings and device errors land in that phase.
+    /// </summary>
+    void Synchronize();
+
+    /// <summary>Copies rows of a float32 tensor to the host (waits for the ops that write them).</summary>
     void Download(TensorView source, Span<float> destination);
 
     /// <summary>

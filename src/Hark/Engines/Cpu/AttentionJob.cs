@@ -24,6 +24,7 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
     private bool _halfKv;
     private float* _o;
     private float* _recorded;
+    private int _recordStride;
     private int _d;
     private int _headDim;
     private int _heads;
@@ -38,7 +39,7 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
     private int _dhPanels;
     private int _qBlocks;
 
-    public void Run(ThreadTeam team, in AttentionArgs args, CpuTensor q, CpuTensor k, CpuTensor v, CpuTensor o)
+    public void Run(ThreadTeam team, in AttentionArgs args, CpuTensor q, CpuTensor k, CpuTensor v, CpuTensor o, CpuTensor? recorded)
     {
         _d = q.Columns;
         _heads = args.Heads;
@@ -60,17 +61,15 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
         if (_recordHeads.Length < _recordCount) _recordHeads = new int[_recordCount];
         args.RecordHeads.CopyTo(_recordHeads);
         _gemmMode = _sequences == 1 && !_causal && _recordCount == 0 && _tq >= 32 && !_halfKv;
-        fixed (float* recorded = args.Recorded)
+        _recorded = recorded is null ? null : recorded.Row(args.Recorded.RowOffset);
+        _recordStride = recorded?.Columns ?? 0;
+        if (_gemmMode) RunGemm(team);
+        else
         {
-            _recorded = recorded;
-            if (_gemmMode) RunGemm(team);
-            else
-            {
-                scratch.EnsureAttention(_kvLength);
-                team.Run(this, _sequences * _heads);
-            }
-            _recorded = null;
+            scratch.EnsureAttention(_kvLength);
+            team.Run(this, _sequences * _heads);
         }
+        _recorded = null;
     }
 
     private void RunGemm(ThreadTeam team)
@@ -163,7 +162,7 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
             }
             if (recordSlot >= 0)
             {
-                var dst = new Span<float>(_recorded + (((long)recordSlot * _sequences + sequence) * _tq + t) * _kvLength, _kvLength);
+                var dst = new Span<float>(_recorded + (((long)recordSlot * _sequences + sequence) * _tq + t) * _recordStride, _kvLength);
                 probabilities.CopyTo(dst);
                 dst[visible..].Clear();
             }

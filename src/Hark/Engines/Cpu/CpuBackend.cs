@@ -52,6 +52,12 @@ public sealed unsafe class CpuBackend : IOpBackend
     }
 
     /// <inheritdoc />
+    /// <remarks>Every op has finished when it returns, so there is nothing to wait for.</remarks>
+    public void Synchronize()
+    {
+    }
+
+    /// <inheritdoc />
     public void Download(TensorView source, Span<float> destination)
     {
         var t = Dense(source.Tensor);
@@ -220,9 +226,14 @@ public sealed unsafe class CpuBackend : IOpBackend
         {
             if (e < 0 || (long)e * args.KvStride + args.KvLength > k.Rows) throw new ArgumentOutOfRangeException(nameof(args), "KV entry outside the key tensor");
         }
-        if (args.Recorded.Length < (long)args.RecordHeads.Length * args.Query.Rows * args.KvLength)
-            throw new ArgumentException("recorded-weights buffer too small", nameof(args));
-        lock (_gate) _attention.Run(_team, args, q, k, v, o);
+        CpuTensor? recorded = null;
+        if (!args.RecordHeads.IsEmpty)
+        {
+            recorded = Dense(args.Recorded.Tensor);
+            if (args.Recorded.Rows < (long)args.RecordHeads.Length * args.Query.Rows || recorded.Columns < args.KvLength)
+                throw new ArgumentException("recorded-weights tensor too small", nameof(args));
+        }
+        lock (_gate) _attention.Run(_team, args, q, k, v, o, recorded);
     }
 
     /// <inheritdoc />

@@ -1,11 +1,18 @@
+using Hark.Engines.Backends;
+
 namespace Hark.Engines.Whisper;
 
 /// <summary>
 /// Keeps the cross-attention probabilities of the alignment heads for every fed token, in host memory
-/// <c>[heads, sequences, maxLength, positions]</c>, and follows beam reorders.
+/// <c>[heads, sequences, maxLength, positions]</c>, and follows beam reorders. During a step every layer's attention
+/// writes its heads into one backend tensor (layer after layer), which comes to the host in one download after the
+/// step, so recording costs no round trip per layer on a device backend.
 /// </summary>
-internal sealed class AlignmentRecorder
+internal sealed class AlignmentRecorder : IDisposable
 {
+    private readonly IOpBackend _backend;
+    private readonly int[] _layerStart;
+    private IDeviceTensor? _device;
     private readonly int[][] _headsByLayer;
     private readonly int[][] _slotsByLayer;
     private readonly int _headCount;
@@ -17,8 +24,9 @@ internal sealed class AlignmentRecorder
     private float[] _step = [];
     private int _stepSequences;
 
-    public AlignmentRecorder(IReadOnlyList<(int Layer, int Head)> heads, int layers, int headsPerLayer, int sequences, int maxLength, int positions)
+    public AlignmentRecorder(IOpBackend backend, IReadOnlyList<(int Layer, int Head)> heads, int layers, int headsPerLayer, int sequences, int maxLength, int positions)
     {
+        _backend = backend;
         var byLayer = new List<int>[layers];
         var slots = new List<int>[layers];
         for (var l = 0; l < layers; l++)
@@ -35,6 +43,8 @@ internal sealed class AlignmentRecorder
             slots[layer].Add(i);
         }
         _headsByLayer = byLayer.Select(h => h.ToArray()).ToArray();
+        _layerStart = new int[layers];
+        for (var l = 1; l < layers; l++) _layerStart[l] = _layerStart[l - 1] + _headsByLayer[l - 1].Length;
         _slotsByLayer = slots.Select(h => h.ToArray()).ToArray();
         _headCount = heads.Count;
         _maxLength = maxLength;
@@ -46,27 +56,45 @@ internal sealed class AlignmentRecorder
 
     public ReadOnlySpan<int> HeadsOfLayer(int layer) => _headsByLayer[layer];
 
-    /// <summary>The buffer the backend writes one layer's probabilities into.</summary>
-    public Span<float> StepBuffer(int sequences, int tokens)
+    /// <summary>The backend rows layer <paramref name="layer"/>'s attention writes its recorded heads into this step.</summary>
+    public TensorView StepRows(int layer, int sequences, int tokens)
     {
-        var need = (long)_headsByLayer.Max(h => h.Length) * sequences * tokens * _positions;
-        if (_step.Length < need) _step = new float[need];
+        var rows = _headCount * sequences * tokens;
+        if (_device is null || _device.Rows < rows)
+        {
+            _device?.Dispose();
+            _device = _backend.Allocate(rows, _positions);
+        }
         _stepSequences = sequences;
-        return _step;
+        var perHead = sequences * tokens;
+        return TensorView.Of(_device, _layerStart[layer] * perHead, _headsByLayer[layer].Length * perHead);
     }
 
-    /// <summary>Moves what layer <paramref name="layer"/> recorded into the history at <paramref name="start"/>.</summary>
-    public void Commit(int layer, int sequences, int tokens, int start)
+    /// <summary>Downloads what every layer recorded this step and moves it into the history at <paramref name="start"/>.</summary>
+    public void Commit(int sequences, int tokens, int start)
     {
-        var slots = _slotsByLayer[layer];
-        for (var r = 0; r < slots.Length; r++)
-            for (var s = 0; s < sequences; s++)
-                for (var t = 0; t < tokens; t++)
-                {
-                    var from = (((long)r * _stepSequences + s) * tokens + t) * _positions;
-                    var to = (((long)slots[r] * _capacity + s) * _maxLength + start + t) * _positions;
-                    Array.Copy(_step, from, _history, to, _positions);
-                }
+        var perHead = sequences * tokens;
+        var need = (long)_headCount * perHead * _positions;
+        if (_step.Length < need) _step = new float[need];
+        _backend.Download(TensorView.Of(_device!, 0, _headCount * perHead), _step.AsSpan(0, (int)need));
+        for (var layer = 0; layer < _slotsByLayer.Length; layer++)
+        {
+            var slots = _slotsByLayer[layer];
+            for (var r = 0; r < slots.Length; r++)
+                for (var s = 0; s < sequences; s++)
+                    for (var t = 0; t < tokens; t++)
+                    {
+                        var from = ((((long)_layerStart[layer] + r) * _stepSequences + s) * tokens + t) * _positions;
+                        var to = (((long)slots[r] * _capacity + s) * _maxLength + start + t) * _positions;
+                        Array.Copy(_step, from, _history, to, _positions);
+                    }
+        }
+    }
+
+    public void Dispose()
+    {
+        _device?.Dispose();
+        _device = null;
     }
 
     public void Reorder(ReadOnlySpan<int> sourceRows, int length)

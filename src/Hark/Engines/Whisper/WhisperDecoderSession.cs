@@ -80,7 +80,7 @@ internal sealed class WhisperDecoderSession : IDecoderSession
             }
         }
         if (options?.AlignmentHeads is { Count: > 0 } heads)
-            _alignment = new AlignmentRecorder(heads, config.DecoderLayers, config.DecoderAttentionHeads, sequences, _maxLength, positions);
+            _alignment = new AlignmentRecorder(backend, heads, config.DecoderLayers, config.DecoderAttentionHeads, sequences, _maxLength, positions);
     }
 
     public int SequenceCount { get; private set; }
@@ -125,7 +125,6 @@ internal sealed class WhisperDecoderSession : IDecoderSession
             b.SourceStarts[i] = i * t;
             b.DestinationStarts[i] = i * _maxLength + start;
         }
-        var recorded = _alignment is null ? Span<float>.Empty : _alignment.StepBuffer(s, t);
         for (var l = 0; l < _config.DecoderLayers; l++)
         {
             var layer = _weights.DecoderLayers[l];
@@ -152,9 +151,9 @@ internal sealed class WhisperDecoderSession : IDecoderSession
                 Query = q, Keys = _crossK[l], Values = _crossV[l], Output = attended,
                 KvStride = _config.MaxSourcePositions, KvLength = _config.MaxSourcePositions, KvIndex = _crossIndex.AsSpan(0, s),
                 QueriesPerSequence = t, Heads = _config.DecoderAttentionHeads, Scale = _scale,
-                RecordHeads = _alignment is null ? default : _alignment.HeadsOfLayer(l), Recorded = recorded,
+                RecordHeads = _alignment is null ? default : _alignment.HeadsOfLayer(l),
+                Recorded = _alignment is null ? default : _alignment.StepRows(l, s, t),
             });
-            _alignment?.Commit(l, s, t, start);
             _backend.Linear(attended, c.Out, c.OutBias, x, accumulate: true);
 
             _backend.LayerNorm(x, layer.MlpNorm.Gamma, layer.MlpNorm.Beta, norm, Epsilon);
@@ -178,6 +177,7 @@ internal sealed class WhisperDecoderSession : IDecoderSession
         var logitRows = TensorView.Of(b.Logits, 0, picked);
         _backend.Linear(selected, _weights.OutputProjection, null, logitRows);
         _backend.Download(logitRows, logits);
+        _alignment?.Commit(s, t, start);
         Length = start + t;
     }
 
@@ -205,6 +205,7 @@ internal sealed class WhisperDecoderSession : IDecoderSession
         if (_disposed) return;
         _disposed = true;
         _cache.Dispose();
+        _alignment?.Dispose();
         foreach (var t in _crossK) t.Dispose();
         foreach (var t in _crossV) t.Dispose();
         _buffers.Dispose();
