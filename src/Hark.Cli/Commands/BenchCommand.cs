@@ -50,6 +50,7 @@ internal static class BenchCommand
                 SpellingMapPath = parse.GetValue(spelling),
             };
             options.Validate();
+            if (parse.GetValue(plot) is { } plotFile) BenchPlot.CheckPath(plotFile);
             var inputs = Inputs(parse.GetValue(audio), parse.GetValue(manifest));
             var preset = parse.GetValue(synthetic);
             var folder = (parse.GetValue(model), preset) switch

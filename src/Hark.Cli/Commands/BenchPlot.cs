@@ -16,9 +16,7 @@ internal static class BenchPlot
     /// <exception cref="HarkInputException">Unknown extension.</exception>
     public static void Write(BenchReport report, string path)
     {
-        var extension = Path.GetExtension(path).ToLowerInvariant();
-        if (extension is not (".png" or ".svg" or ".html" or ".htm"))
-            throw new HarkInputException("plot file must end in .png, .svg or .html", path, "--plot");
+        var extension = CheckPath(path);
         var plot = Build(report);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
@@ -44,6 +42,16 @@ internal static class BenchPlot
         {
             if (File.Exists(temp)) File.Delete(temp);
         }
+    }
+
+    /// <summary>The extension of a valid plot path.</summary>
+    /// <exception cref="HarkInputException">Unknown extension.</exception>
+    public static string CheckPath(string path)
+    {
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        return extension is ".png" or ".svg" or ".html" or ".htm"
+            ? extension
+            : throw new HarkInputException("plot file must end in .png, .svg or .html", path, "--plot");
     }
 
     internal static ScottPlot.Plot Build(BenchReport report)
@@ -72,7 +80,15 @@ internal static class BenchPlot
         plot.Title($"hark bench: {ShortModel(report)} - throughput vs peak memory");
         plot.XLabel("peak RSS (MiB)");
         plot.YLabel("audio seconds per wall second (median, bar = Q1..Q3)");
-        plot.Axes.Margins(0.25, 0.2);
+        if (report.Results.Count > 0)
+        {
+            // Room on the right for the labels, which are drawn right of their points.
+            var xs = report.Results.Select(r => r.PeakRssBytes / (1024.0 * 1024.0)).ToArray();
+            var ys = report.Results.SelectMany(r => new[] { r.AudioSecondsPerSecond.Q1, r.AudioSecondsPerSecond.Q3 }).ToArray();
+            var xRange = Math.Max(xs.Max() - xs.Min(), Math.Max(1, xs.Max() * 0.1));
+            var yRange = Math.Max(ys.Max() - ys.Min(), Math.Max(1e-3, ys.Max() * 0.1));
+            plot.Axes.SetLimits(xs.Min() - 0.1 * xRange, xs.Max() + 0.45 * xRange, Math.Max(0, ys.Min() - 0.15 * yRange), ys.Max() + 0.15 * yRange);
+        }
         return plot;
     }
 
