@@ -7,6 +7,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return TranscribeCommand.Create();
         yield return ConvertCommand.Create();
         yield return InspectCommand.Create();
         yield return DoctorCommand.Create();

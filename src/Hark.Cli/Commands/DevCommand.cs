@@ -20,5 +20,6 @@ internal static class DevSubcommands
     {
         yield return RandomModelCommand.Create();
         yield return MelCommand.Create();
+        yield return DevFetchCommand.Create();
     }
 }

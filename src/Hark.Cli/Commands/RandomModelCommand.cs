@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
 using Hark.Checkpoints;
+using Spectre.Console;
 
 namespace Hark.Cli.Commands;
 
@@ -18,13 +21,14 @@ internal static class RandomModelCommand
         dtype.AcceptOnlyFromAmong("f32", "f16", "bf16");
         var shards = new Option<int>("--shards") { Description = "Split safetensors into N shards with an index.", DefaultValueFactory = _ => 1 };
         var pytorchBin = new Option<bool>("--pytorch-bin") { Description = "Write pytorch_model.bin (torch.save format) instead of safetensors." };
+        var json = new Option<bool>("--json") { Description = "Print the result as one JSON object." };
         var tokenizer = new Option<string?>("--tokenizer") { Description = "Folder whose tokenizer files are copied in, or an openai .tiktoken rank file." };
 
         var command = new Command("random-model", "Write a Whisper model folder with deterministic random weights (peaked outputs).")
         {
-            preset, seed, output, dtype, shards, pytorchBin, tokenizer,
+            preset, seed, output, dtype, shards, pytorchBin, tokenizer, json,
         };
-        command.SetAction((parse, cancellationToken) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new RandomModelOptions
             {
@@ -36,13 +40,52 @@ internal static class RandomModelCommand
                 TokenizerSource = parse.GetValue(tokenizer),
             };
             var folder = parse.GetValue(output)!;
-            var config = RandomModelWriter.Write(folder, options, cancellationToken);
+            var asJson = parse.GetValue(json);
+            var watch = Stopwatch.StartNew();
+            WhisperConfig config = null!;
+            if (!asJson && !Console.IsOutputRedirected)
+            {
+                await AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .StartAsync(ctx =>
+                    {
+                        var task = ctx.AddTask("random weights");
+                        config = RandomModelWriter.Write(folder, options, new SyncProgress(p =>
+                        {
+                            task.MaxValue = Math.Max(1, p.BytesTotal);
+                            task.Value = p.BytesDone;
+                        }), cancellationToken);
+                        return Task.CompletedTask;
+                    });
+            }
+            else
+            {
+                config = RandomModelWriter.Write(folder, options, null, cancellationToken);
+            }
             var bytes = new DirectoryInfo(folder).EnumerateFiles().Sum(f => f.Length);
-            Console.WriteLine(
-                $"wrote {folder}: d_model {config.DModel}, {config.EncoderLayers}+{config.DecoderLayers} layers, "
-                + $"{WhisperPresets.ParameterCount(config) / 1e6:F2} M parameters, {options.DType}, {bytes / 1e6:F1} MB");
-            return Task.FromResult(0);
+            var parameters = WhisperPresets.ParameterCount(config);
+            if (asJson)
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                {
+                    ["output"] = Path.GetFullPath(folder), ["d_model"] = config.DModel, ["encoder_layers"] = config.EncoderLayers,
+                    ["decoder_layers"] = config.DecoderLayers, ["vocab_size"] = config.VocabSize, ["parameters"] = parameters,
+                    ["dtype"] = options.DType.ToSafetensorsName(), ["bytes"] = bytes, ["seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 2),
+                }));
+            }
+            else
+            {
+                Console.Out.WriteLine(
+                    $"wrote {Path.GetFullPath(folder)}: d_model {config.DModel}, {config.EncoderLayers}+{config.DecoderLayers} layers, "
+                    + $"{parameters / 1e6:F2} M parameters, {options.DType}, {bytes / 1e6:F1} MB in {watch.Elapsed.TotalSeconds:F1} s");
+            }
+            return 0;
         });
         return command;
+    }
+
+    private sealed class SyncProgress(Action<WeightWriteProgress> report) : IProgress<WeightWriteProgress>
+    {
+        public void Report(WeightWriteProgress value) => report(value);
     }
 }

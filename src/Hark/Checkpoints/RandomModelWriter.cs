@@ -25,7 +25,12 @@ public static class RandomModelWriter
     /// <summary>Writes the model into <paramref name="folder"/> (created if needed) and returns its architecture.</summary>
     /// <exception cref="HarkInputException">Unknown preset, unsupported dtype, bad shard count, a tokenizer source without
     /// tokenizer files, a folder that already holds weights, or an existing config that disagrees with the preset.</exception>
-    public static WhisperConfig Write(string folder, RandomModelOptions options, CancellationToken cancellationToken = default)
+    /// <param name="folder">Output folder.</param>
+    /// <param name="options">Preset, seed, dtype, format and tokenizer source.</param>
+    /// <param name="progress">Reported after each tensor is written; null for none.</param>
+    /// <param name="cancellationToken">Checked between tensors (a cancelled write leaves no weight file).</param>
+    public static WhisperConfig Write(string folder, RandomModelOptions options, IProgress<WeightWriteProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         if (options.DType is not (DType.F32 or DType.F16 or DType.BF16))
             throw new HarkInputException($"random models are written as f32, f16 or bf16, not {options.DType}", field: "dtype");
@@ -64,7 +69,9 @@ public static class RandomModelWriter
         var preprocessorPath = Path.Combine(folder, PreprocessorConfigFile.FileName);
         if (!File.Exists(preprocessorPath)) PreprocessorConfigFile.Write(preprocessorPath, new PreprocessorConfig { FeatureSize = config.NumMelBins });
 
-        using var weightsSource = WeightsFor(config, options.Seed, options.DType);
+        using var weightsSource = progress is null
+            ? WeightsFor(config, options.Seed, options.DType)
+            : new ProgressTensorSource(WeightsFor(config, options.Seed, options.DType), progress);
         if (options.PytorchBin) PytorchBinWriter.Write(Path.Combine(folder, PytorchBinWriter.FileName), weightsSource, cancellationToken);
         else if (options.Shards > 1) SafetensorsWriter.WriteSharded(folder, weightsSource, options.Shards, cancellationToken);
         else SafetensorsWriter.Write(Path.Combine(folder, WhisperCheckpoint.SafetensorsFileName), weightsSource, cancellationToken: cancellationToken);

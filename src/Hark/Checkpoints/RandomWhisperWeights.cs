@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+
 namespace Hark.Checkpoints;
 
 /// <summary>
@@ -63,9 +66,23 @@ public sealed class RandomWhisperWeights : ITensorSource
         var info = Info(name);
         if (destination.Length != info.ByteCount)
             throw new HarkInputException($"destination holds {destination.Length} bytes, tensor has {info.ByteCount}", field: name);
-        var values = new float[info.ElementCount];
-        Generate(info, values);
-        DTypeConversion.FromFloat32(DType, values, destination);
+        if (DType == DType.F32)
+        {
+            // Generate straight into the destination: writers stream whole models through here.
+            Generate(info, MemoryMarshal.Cast<byte, float>(destination));
+            return;
+        }
+        var count = checked((int)info.ElementCount);
+        var values = ArrayPool<float>.Shared.Rent(count);
+        try
+        {
+            Generate(info, values.AsSpan(0, count));
+            DTypeConversion.FromFloat32(DType, values.AsSpan(0, count), destination);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(values);
+        }
     }
 
     /// <inheritdoc />

@@ -56,7 +56,7 @@ internal static class RocmAdvisor
             var entry = RocmTargetTable.Find(target);
             var ships = RocmTargetTable.ShipsKernels(target, rocm)
                 ?? (entry?.KernelsSince is not null ? true : (bool?)null);
-            var evidence = rocm is { RocblasTargets.Count: > 0 } ? "its rocBLAS library folder" : "the ROCm support lists";
+            var evidence = rocm is { RocblasTargets.Count: > 0 } ? "its rocBLAS library folder" : "rocBLAS's build targets of that release";
 
             if (entry is null && ships is null)
             {
@@ -96,8 +96,11 @@ internal static class RocmAdvisor
                         ? $"ROCm ships no {target} kernels ({entry.Products} are not in its support lists); {target} runs {needed} code, which every ROCm release ships"
                         : $"{rocmName} predates {target} kernels (from ROCm {entry.KernelsSince}); {target} runs {needed} code";
                 if (!set)
-                    yield return new AdviceLine("override.needed", AdviceSeverity.Recommend,
-                        $"export {Variable}={needed.OverrideSpelling} (for {target})", why);
+                    yield return rocm is null
+                        ? new AdviceLine("override.needed", AdviceSeverity.Info,
+                            $"if you install ROCm: export {Variable}={needed.OverrideSpelling} (for {target})", why)
+                        : new AdviceLine("override.needed", AdviceSeverity.Recommend,
+                            $"export {Variable}={needed.OverrideSpelling} (for {target})", why);
                 else if (overrideTarget == needed)
                     yield return new AdviceLine("override.ok", AdviceSeverity.Info,
                         $"{Variable}={raw} is right for {target}", why);

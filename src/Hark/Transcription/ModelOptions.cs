@@ -1,4 +1,5 @@
 using Hark.Engines;
+using Hark.Tokenization;
 
 namespace Hark.Transcription;
 
@@ -25,4 +26,11 @@ public sealed record ModelOptions
 
     /// <summary>CPU threads; 0 lets the engine choose.</summary>
     public int Threads { get; init; }
+
+    /// <summary>Tokenizer loading (e.g. <see cref="TokenizerOptions.UseCanonicalMerges"/> for folders with the
+    /// missing-merge defect); null for the defaults.</summary>
+    public TokenizerOptions? Tokenizer { get; init; }
+
+    /// <summary>Hub settings for model names; null reads them from the environment (<c>HF_HOME</c>, <c>HF_TOKEN</c>, …).</summary>
+    public Hub.HubOptions? Hub { get; init; }
 }

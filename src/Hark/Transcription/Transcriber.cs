@@ -118,6 +118,7 @@ public sealed class Transcriber
             {
                 Prompt = prompt,
                 Prefix = firstWindow ? prefix : null,
+                Seed = unchecked(options.Seed * 1_000_003 + seek), // fresh but reproducible draws per window
             };
             firstWindow = false;
 
@@ -172,7 +173,8 @@ public sealed class Transcriber
         var segments = new List<Segment>();
         // Timestamps past the audio in a short last window (or past a clip's end) are clamped to it, so segments
         // always lie inside what was transcribed; seeking is unaffected.
-        var windowEnd = timeOffset + segmentDuration;
+        // (Computed from frames, like the duration, so the last segment ends exactly at the end of the audio.)
+        var windowEnd = (double)(seek + segmentSize) * AudioConstants.HopLength / AudioConstants.SampleRate;
         var isTimestamp = tokens.Select(t => t >= timestampBegin).ToArray();
         var singleTimestampEnding = tokens.Length >= 2 && !isTimestamp[^2] && isTimestamp[^1];
         var consecutive = new List<int>();
@@ -228,7 +230,10 @@ public sealed class Transcriber
     /// <summary>Clip boundaries in frames: pairs of (start, end); an odd list ends at the end of the content.</summary>
     internal static List<(int Start, int End)> SeekClips(IReadOnlyList<double> clipTimestamps, int contentFrames)
     {
-        var points = clipTimestamps.Select(ts => (int)Math.Round(ts * AudioConstants.FramesPerSecond, MidpointRounding.ToEven)).ToList();
+        // Points past the end of the audio are clamped to it (a clip there would otherwise get a negative length).
+        var points = clipTimestamps
+            .Select(ts => Math.Min(contentFrames, (int)Math.Min(int.MaxValue, Math.Round(ts * AudioConstants.FramesPerSecond, MidpointRounding.ToEven))))
+            .ToList();
         if (points.Count == 0) points.Add(0);
         if (points.Count % 2 == 1) points.Add(contentFrames);
         var clips = new List<(int, int)>();

@@ -1,4 +1,3 @@
-using Hark.Checkpoints;
 using Hark.Decoding;
 using Hark.Engines;
 using Hark.Tokenization;
@@ -41,32 +40,34 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
     public IDecodingTokenizer Tokenizer { get; }
 
     /// <summary>
-    /// Loads a model folder (Hugging Face layout: <c>config.json</c>, weights, tokenizer files) on the engine named by
-    /// <paramref name="options"/>.
+    /// Loads a model on the engine named by <paramref name="options"/>. <paramref name="model"/> is a folder (Hugging Face
+    /// layout: <c>config.json</c>, weights, tokenizer files; or an Optimum ONNX export), a hub repo id
+    /// (<c>org/name[@revision]</c>) or an alias such as <c>small</c>; names are resolved through the Hugging Face cache,
+    /// downloading what is missing (<see cref="Hub.ModelLocator"/>).
     /// </summary>
     /// <exception cref="HarkInputException">The folder is missing or malformed, or the engine/device is unavailable.</exception>
-    public static Task<WhisperModel> LoadAsync(string path, ModelOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<WhisperModel> LoadAsync(string model, ModelOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ModelOptions();
+        var path = Hub.ModelReference.Parse(model).IsLocal
+            ? model
+            : await Hub.ModelLocator.ResolveAsync(model, options.Hub, null, cancellationToken).ConfigureAwait(false);
         if (!Directory.Exists(path)) throw new HarkInputException("model folder not found", path);
-        return Task.Run(() =>
+        return await Task.Run(() =>
         {
-            var checkpoint = WhisperCheckpoint.Open(path);
-            IWhisperEngine? engine = null;
+            var tokenizer = new TokenizerAdapter(WhisperTokenizer.FromFolder(path, options.Tokenizer));
+            cancellationToken.ThrowIfCancellationRequested();
+            var engine = EngineFactory.Create(path, options);
             try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var tokenizer = new TokenizerAdapter(WhisperTokenizer.FromFolder(path));
-                engine = EngineFactory.Create(checkpoint, options);
-                return new WhisperModel(engine, tokenizer, new Owned(engine, checkpoint));
+                return new WhisperModel(engine, tokenizer, engine);
             }
             catch
             {
-                engine?.Dispose();
-                checkpoint.Dispose();
+                engine.Dispose();
                 throw;
             }
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Starts transcribing precomputed log-mel features (<see cref="MelFeatures"/> explains the padding).</summary>
@@ -95,14 +96,5 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
     {
         Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    private sealed class Owned(IWhisperEngine engine, WhisperCheckpoint checkpoint) : IDisposable
-    {
-        public void Dispose()
-        {
-            engine.Dispose();
-            checkpoint.Dispose();
-        }
     }
 }

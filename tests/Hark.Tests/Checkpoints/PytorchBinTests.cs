@@ -58,6 +58,35 @@ public class PytorchBinTests
         }
     }
 
+    /// <summary>
+    /// What CPython's pickler emits (protocol 2, memo BINPUT/BINGET, TUPLE2/3, BUILD of the state dict's _metadata) for
+    /// an OrderedDict whose embedding and tied output projection share storage "0" — the layout of a transformers
+    /// <c>pytorch_model.bin</c>. Generated with stand-ins named like torch's classes.
+    /// </summary>
+    private const string CPythonTiedStateDict =
+        "800263636f6c6c656374696f6e730a4f726465726564446963740a7100295271012858210000006d6f64656c2e6465636f6465722e656d62"
+        + "65645f746f6b656e732e776569676874710263746f7263682e5f7574696c730a5f72656275696c645f74656e736f725f76320a7103282858"
+        + "0700000073746f72616765710463746f7263680a466c6f617453746f726167650a71055801000000307106580300000063707571074b0674"
+        + "7108514b004b024b038671094b034b0186710a8968002952710b74710c52710d580f00000070726f6a5f6f75742e776569676874710e6803"
+        + "282868046805680668074b0674710f514b006809680a89680029527110747111527112757d711358090000005f6d65746164617461711468"
+        + "0029527115580000000071167d7117580700000076657273696f6e71184b01737373622e";
+
+    [Fact]
+    public void CPython_pickle_with_memo_and_a_shared_storage_reads_both_views()
+    {
+        var values = new float[] { 1, 2, 3, 4, 5, 6 };
+        var storage = System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+        using var dir = Fixtures.TempDir();
+        var path = CheckpointTestFiles.Save(dir, "pytorch_model.bin", Zip(Convert.FromHexString(CPythonTiedStateDict), ("archive/data/0", storage)));
+        using var reader = PytorchBinReader.Open(path);
+        Assert.Equal(["model.decoder.embed_tokens.weight", "proj_out.weight"], reader.Tensors.Keys);
+        Assert.True(reader.SharesBytes("model.decoder.embed_tokens.weight", "proj_out.weight"));
+        var read = new float[6];
+        reader.ReadFloat32("proj_out.weight", read);
+        Assert.Equal(values, read);
+        Assert.Equal([2L, 3L], reader.Tensors["proj_out.weight"].Shape);
+    }
+
     [Fact]
     public void Compressed_records_are_streamed_instead_of_mapped()
     {

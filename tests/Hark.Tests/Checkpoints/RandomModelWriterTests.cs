@@ -69,8 +69,13 @@ public class RandomModelWriterTests
     public void Cli_writes_a_model_and_reports_bad_input_in_one_line_with_exit_code_2()
     {
         using var dir = Fixtures.TempDir();
-        var (code, _, _) = RunCli("dev", "random-model", "--preset", "test", "--seed", "4", "--dtype", "bf16", "--shards", "2", "--out", dir.File("m"));
+        var (code, output, _) = RunCli("dev", "random-model", "--preset", "test", "--seed", "4", "--dtype", "bf16", "--shards", "2", "--out", dir.File("m"), "--json");
         Assert.Equal(0, code);
+        using (var result = System.Text.Json.JsonDocument.Parse(output))
+        {
+            Assert.Equal("BF16", result.RootElement.GetProperty("dtype").GetString());
+            Assert.Equal(WhisperPresets.ParameterCount(WhisperPresets.Get("test")), result.RootElement.GetProperty("parameters").GetInt64());
+        }
         using (var checkpoint = WhisperCheckpoint.Open(dir.File("m")))
             Assert.Equal(DType.BF16, checkpoint.Tensors.Tensors[WhisperTensorNames.TokenEmbedding].DType);
         var (bad, stdout, stderr) = RunCli("dev", "random-model", "--preset", "nope", "--out", dir.File("x"));
@@ -78,6 +83,12 @@ public class RandomModelWriterTests
         Assert.Equal("", stdout);
         Assert.Single(stderr.TrimEnd('\n').Split('\n'));
         Assert.Contains("unknown preset 'nope'", stderr, StringComparison.Ordinal);
+        Directory.CreateDirectory(dir.File("broken"));
+        File.WriteAllText(dir.File("broken/config.json"), """{"model_type": "whisper", "d_model": 64""");
+        var (broken, _, brokenError) = RunCli("dev", "random-model", "--out", dir.File("broken"));
+        Assert.Equal(2, broken);
+        Assert.Single(brokenError.TrimEnd('\n').Split('\n'));
+        Assert.Contains("config.json: malformed JSON", brokenError, StringComparison.Ordinal);
     }
 
     private static (int Code, string Stdout, string Stderr) RunCli(params string[] args)
@@ -94,6 +105,23 @@ public class RandomModelWriterTests
         var stdout = process.StandardOutput.ReadToEnd();
         Assert.True(process.WaitForExit(120_000), "hark did not exit");
         return (process.ExitCode, stdout, stderr.Result);
+    }
+
+    [Fact]
+    public void Progress_is_reported_per_tensor_up_to_the_total()
+    {
+        using var dir = Fixtures.TempDir();
+        var reports = new List<WeightWriteProgress>();
+        RandomModelWriter.Write(dir.FullName, new RandomModelOptions { Seed = 1, Shards = 2 }, new Collect(reports));
+        var count = WhisperTensorLayout.Enumerate(WhisperPresets.Get("test")).Count;
+        Assert.Equal(count, reports.Count);
+        Assert.Equal(reports[^1].BytesTotal, reports[^1].BytesDone);
+        Assert.Equal(count, reports[^1].TensorsDone);
+    }
+
+    private sealed class Collect(List<WeightWriteProgress> into) : IProgress<WeightWriteProgress>
+    {
+        public void Report(WeightWriteProgress value) => into.Add(value);
     }
 
     [Fact]

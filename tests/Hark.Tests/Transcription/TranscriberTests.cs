@@ -108,6 +108,16 @@ public class TranscriberTests
         Assert.Equal([(0, 500)], Transcriber.SeekClips([], 500));
         Assert.Equal([(150, 500)], Transcriber.SeekClips([1.5], 500));
         Assert.Equal([(100, 200), (300, 500)], Transcriber.SeekClips([1, 2, 3], 500));
+        Assert.Equal([(500, 500)], Transcriber.SeekClips([200, 300], 500)); // past the end: nothing to do
+    }
+
+    [Fact]
+    public async Task Clip_past_the_end_of_the_audio_yields_nothing_and_terminates()
+    {
+        var engine = new ScriptedEngine(Plan(_ => [Tb, 10, Tb + 100]));
+        var segments = await Run(engine, MarkedMel(10), Greedy with { ClipTimestamps = [0, 2, 200, 300] });
+        Assert.All(segments, s => Assert.InRange(s.End, 0, 2.0));
+        Assert.NotEmpty(segments);
     }
 
     [Fact]

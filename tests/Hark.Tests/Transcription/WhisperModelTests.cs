@@ -30,11 +30,20 @@ public class WhisperModelTests(RandomModelFolder folder) : IClassFixture<RandomM
     }
 
     [Fact]
-    public async Task Onnx_engine_is_reported_unavailable_until_registered()
+    public async Task An_engine_family_without_a_builder_is_an_input_error()
     {
-        if (EngineFactory.IsAvailable(EngineKind.Onnx)) return; // another build registered it
-        var ex = await Assert.ThrowsAsync<HarkInputException>(() => WhisperModel.LoadAsync(folder.Folder, new ModelOptions { Engine = EngineKind.Onnx }));
+        var ex = await Assert.ThrowsAsync<HarkInputException>(() => WhisperModel.LoadAsync(folder.Folder, new ModelOptions { Engine = (EngineKind)99 }));
         Assert.Equal("engine", ex.Field);
+        Assert.True(EngineFactory.IsAvailable(EngineKind.Managed));
+        Assert.True(EngineFactory.IsAvailable(EngineKind.Onnx));
+    }
+
+    [Fact]
+    public async Task Managed_engine_refuses_a_gpu_device()
+    {
+        var ex = await Assert.ThrowsAsync<HarkInputException>(() =>
+            WhisperModel.LoadAsync(folder.Folder, new ModelOptions { Device = new Hark.Engines.EngineDevice(Hark.Engines.DeviceKind.Cuda) }));
+        Assert.Equal("device", ex.Field);
     }
 
     [Fact]
@@ -61,6 +70,15 @@ public class WhisperModelTests(RandomModelFolder folder) : IClassFixture<RandomM
         {
             await foreach (var _ in transcription.WithCancellation(cts.Token)) cts.Cancel();
         });
+    }
+
+    [Fact]
+    public void Real_tokenizer_gives_openai_blank_and_non_speech_sets()
+    {
+        using var model = RandomModel.Create();
+        Assert.Equal([220], model.Tokenizer.Encode(" ")); // what SuppressBlank masks besides end-of-text
+        Assert.NotEmpty(model.Tokenizer.NonSpeechTokens);
+        Assert.All(model.Tokenizer.NonSpeechTokens, t => Assert.InRange(t, 0, model.Tokenizer.Special.EndOfText - 1));
     }
 
     [Fact]

@@ -1,0 +1,148 @@
+using System.CommandLine;
+using Hark.Decoding;
+using Hark.Tokenization;
+using Hark.Transcription;
+using Hark.Transcription.Writers;
+
+namespace Hark.Cli.Commands;
+
+/// <summary><c>hark transcribe AUDIO... --model DIR</c>: openai-whisper's CLI over Hark's engines.</summary>
+internal static class TranscribeCommand
+{
+    private static readonly Argument<string[]> Audio = new("audio")
+    {
+        Description = "Audio or video files (WAV natively, anything else through ffmpeg); '-' reads stdin.",
+        Arity = ArgumentArity.OneOrMore,
+    };
+    private static readonly Option<string> Model = ModelArgument.CreateOption();
+    private static readonly Option<bool> TokenizerFix = new("--tokenizer-fix")
+    {
+        Description = "Use Whisper's canonical BPE merges when the model's tokenizer files lack some (fine-tunes saved 2022-09..2024-02 lack 'Ġ t').",
+    };
+    private static readonly Option<string> Engine = new("--engine") { Description = "managed | onnx.", DefaultValueFactory = _ => "managed" };
+    private static readonly Option<string> Device = new("--device") { Description = "cpu, cuda[:N], rocm[:N], vulkan[:N].", DefaultValueFactory = _ => "cpu" };
+    private static readonly Option<string> ComputeType = new("--compute-type")
+    {
+        Description = "default | float32 | float16 | bfloat16 | int8 | int4.",
+        DefaultValueFactory = _ => "default",
+    };
+    private static readonly Option<int> Threads = new("--threads") { Description = "CPU threads (0 = engine's choice)." };
+    private static readonly Option<string?> Language = new("--language") { Description = "Language code or name; detected when omitted." };
+    private static readonly Option<string> Task = new("--task") { Description = "transcribe | translate.", DefaultValueFactory = _ => "transcribe" };
+    private static readonly Option<int> BeamSize = new("--beam-size") { Description = "Beams at temperature 0 (1 = greedy).", DefaultValueFactory = _ => 5 };
+    private static readonly Option<int> BestOf = new("--best-of") { Description = "Samples per window at temperature > 0.", DefaultValueFactory = _ => 5 };
+    private static readonly Option<double?> Patience = new("--patience") { Description = "Beam-search patience (default 1)." };
+    private static readonly Option<double?> LengthPenalty = new("--length-penalty") { Description = "Google-NMT alpha in [0, 1]; default: divide by length." };
+    private static readonly Option<string> Temperature = new("--temperature")
+    {
+        Description = "Starting temperature, or a comma-separated schedule.",
+        DefaultValueFactory = _ => "0",
+    };
+    private static readonly Option<double> TemperatureIncrement = new("--temperature-increment-on-fallback")
+    {
+        Description = "Step of the fallback schedule up to 1.0 (0 disables fallback).",
+        DefaultValueFactory = _ => 0.2,
+    };
+    private static readonly Option<string?> InitialPrompt = new("--initial-prompt") { Description = "Text given as the first window's previous text." };
+    private static readonly Option<string?> Prefix = new("--prefix") { Description = "Text forced at the start of the first window." };
+    private static readonly Option<string?> Hotwords = new("--hotwords") { Description = "Hint phrases for every window (ignored with --prefix)." };
+    private static readonly Option<bool> ConditionOnPreviousText = new("--condition-on-previous-text")
+    {
+        Description = "Feed the previous window's text as the prompt.",
+        DefaultValueFactory = _ => true,
+    };
+    private static readonly Option<double?> NoSpeechThreshold = new("--no-speech-threshold")
+    {
+        Description = "Skip a window above this no-speech probability when its log-probability is low too.",
+        DefaultValueFactory = _ => 0.6,
+    };
+    private static readonly Option<double?> CompressionRatioThreshold = new("--compression-ratio-threshold")
+    {
+        Description = "Retry hotter above this zlib compression ratio.",
+        DefaultValueFactory = _ => 2.4,
+    };
+    private static readonly Option<double?> LogProbThreshold = new("--log-prob-threshold", "--logprob-threshold")
+    {
+        Description = "Retry hotter below this average log-probability.",
+        DefaultValueFactory = _ => -1.0,
+    };
+    private static readonly Option<int?> MaxNewTokens = new("--max-new-tokens") { Description = "Most tokens per window (default 224)." };
+    private static readonly Option<float> RepetitionPenalty = new("--repetition-penalty") { Description = "Penalty on repeated tokens (1 = off).", DefaultValueFactory = _ => 1f };
+    private static readonly Option<int> NoRepeatNgramSize = new("--no-repeat-ngram-size") { Description = "Forbid repeating n-grams of this size (0 = off)." };
+    private static readonly Option<bool> WithoutTimestamps = new("--without-timestamps") { Description = "Sample text only, one segment per window." };
+    private static readonly Option<string> SuppressTokens = new("--suppress-tokens")
+    {
+        Description = "Comma-separated token ids to suppress; -1 = non-speech symbols.",
+        DefaultValueFactory = _ => "-1",
+    };
+    private static readonly Option<string?> ClipTimestamps = new("--clip-timestamps") { Description = "start,end,start,end,… seconds to transcribe." };
+    private static readonly Option<string> OutputFormat = new("--output-format", "-f")
+    {
+        Description = "txt | srt | vtt | tsv | json | all.",
+        DefaultValueFactory = _ => "all",
+    };
+    private static readonly Option<string> OutputDir = new("--output-dir", "-o") { Description = "Where transcripts are written.", DefaultValueFactory = _ => "." };
+    private static readonly Option<bool> Json = new("--json") { Description = "Print machine-readable results on stdout." };
+
+    public static Command Create()
+    {
+        var command = new Command("transcribe", "Transcribe audio files with a Whisper model (openai-whisper's algorithm).");
+        command.Arguments.Add(Audio);
+        Option[] options =
+        [
+            Model, TokenizerFix, Engine, Device, ComputeType, Threads, Language, Task, BeamSize, BestOf, Patience, LengthPenalty, Temperature,
+            TemperatureIncrement, InitialPrompt, Prefix, Hotwords, ConditionOnPreviousText, NoSpeechThreshold, CompressionRatioThreshold,
+            LogProbThreshold, MaxNewTokens, RepetitionPenalty, NoRepeatNgramSize, WithoutTimestamps, SuppressTokens, ClipTimestamps,
+            OutputFormat, OutputDir, Json,
+        ];
+        foreach (var o in options) command.Options.Add(o);
+        command.SetAction((parse, ct) => TranscribeRunner.RunAsync(Read(parse), ct));
+        return command;
+    }
+
+    private static TranscribeRequest Read(ParseResult p)
+    {
+        var model = new ModelOptions
+        {
+            Engine = CliParsing.Engine(p.GetValue(Engine)!),
+            Device = CliParsing.Device(p.GetValue(Device)!),
+            Precision = CliParsing.Precision(p.GetValue(ComputeType)!),
+            Threads = CliParsing.NonNegative(p.GetValue(Threads), "threads"),
+            Tokenizer = p.GetValue(TokenizerFix) ? new TokenizerOptions { UseCanonicalMerges = true } : null,
+        };
+        var beam = p.GetValue(BeamSize);
+        var transcription = new TranscriptionOptions
+        {
+            Language = CliParsing.Language(p.GetValue(Language)),
+            Task = CliParsing.Task(p.GetValue(Task)!),
+            BeamSize = beam > 1 ? beam : null,
+            BestOf = CliParsing.Positive(p.GetValue(BestOf), "best-of"),
+            Patience = p.GetValue(Patience),
+            LengthPenalty = p.GetValue(LengthPenalty),
+            Temperatures = CliParsing.Temperatures(p.GetValue(Temperature)!, p.GetValue(TemperatureIncrement)),
+            InitialPrompt = p.GetValue(InitialPrompt),
+            Prefix = p.GetValue(Prefix),
+            Hotwords = p.GetValue(Hotwords),
+            ConditionOnPreviousText = p.GetValue(ConditionOnPreviousText),
+            NoSpeechThreshold = p.GetValue(NoSpeechThreshold),
+            CompressionRatioThreshold = p.GetValue(CompressionRatioThreshold),
+            LogProbThreshold = p.GetValue(LogProbThreshold),
+            MaxNewTokens = p.GetValue(MaxNewTokens) is { } max ? CliParsing.Positive(max, "max-new-tokens") : null,
+            RepetitionPenalty = p.GetValue(RepetitionPenalty),
+            NoRepeatNgramSize = CliParsing.NonNegative(p.GetValue(NoRepeatNgramSize), "no-repeat-ngram-size"),
+            WithoutTimestamps = p.GetValue(WithoutTimestamps),
+            SuppressTokens = CliParsing.Integers(p.GetValue(SuppressTokens)!, "suppress-tokens"),
+            ClipTimestamps = p.GetValue(ClipTimestamps) is { Length: > 0 } clips ? CliParsing.Doubles(clips, "clip-timestamps") : [],
+        };
+        if (beam < 1) throw new HarkInputException($"must be at least 1, got {beam}", field: "--beam-size");
+        if (transcription.Patience is not null && transcription.BeamSize is null)
+            throw new HarkInputException("patience requires --beam-size above 1", field: "--patience");
+        return new TranscribeRequest(p.GetValue(Audio)!, p.GetValue(Model)!, model, transcription,
+            TranscriptWriter.Parse(p.GetValue(OutputFormat)!), p.GetValue(OutputDir)!, p.GetValue(Json));
+    }
+}
+
+/// <summary>Everything <c>hark transcribe</c> was asked to do, parsed and validated.</summary>
+internal sealed record TranscribeRequest(
+    IReadOnlyList<string> Audio, string ModelPath, ModelOptions Model, TranscriptionOptions Options,
+    IReadOnlyList<OutputFormat> Formats, string OutputDir, bool Json);
