@@ -71,6 +71,8 @@ internal static class BenchCommand
 
             if (parse.GetValue(json) is { } jsonPath) WriteAtomically(jsonPath, BenchJson.Serialize(report));
             if (parse.GetValue(plot) is { } plotPath) BenchPlot.Write(report, plotPath);
+            // Piped output gets the whole table on one line per configuration rather than wrapped at 80 columns.
+            if (Console.IsOutputRedirected) AnsiConsole.Console.Profile.Width = Math.Max(AnsiConsole.Console.Profile.Width, 160);
             Print(report, AnsiConsole.Console);
             return ExitCodes.Success;
         });

@@ -36,7 +36,7 @@ public static class BenchModels
         Directory.CreateDirectory(temp);
         try
         {
-            RandomModelWriter.Write(temp, new RandomModelOptions { Preset = preset, Seed = seed, TokenizerSource = tokenizerSource }, cancellationToken);
+            RandomModelWriter.Write(temp, new RandomModelOptions { Preset = preset, Seed = seed, TokenizerSource = tokenizerSource }, null, cancellationToken);
             File.WriteAllText(Path.Combine(temp, SyntheticMarker), $"{{\"preset\": \"{preset}\", \"seed\": {seed}}}\n");
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
             Directory.Move(temp, folder);

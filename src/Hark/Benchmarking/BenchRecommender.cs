@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hark.Hardware;
+using Hark.Transcription;
 
 namespace Hark.Benchmarking;
 
@@ -43,8 +44,11 @@ public static class BenchRecommender
     /// <param name="threads">Threads measured (0 = engine default, not written).</param>
     public static string CommandLine(BenchConfiguration configuration, string modelPath, int beamSize, int threads)
     {
-        var command = $"hark transcribe AUDIO --model {Quote(modelPath)} --engine {BenchConfiguration.EngineName(configuration.Engine)}"
-            + $" --compute-type {BenchPrecisions.ToName(configuration.Precision)} --beam-size {beamSize}";
+        var command = $"hark transcribe AUDIO --model {Quote(modelPath)} --engine {BenchConfiguration.EngineName(configuration.Engine)}";
+        // An ONNX folder computes in the precision it was exported with; the managed engine is told.
+        if (configuration.Engine != EngineKind.Onnx) command += $" --compute-type {BenchPrecisions.ToName(configuration.Precision)}";
+        // The bench decodes each window once (no temperature fallback), so the command does too.
+        command += $" --beam-size {beamSize} --temperature-increment-on-fallback 0";
         if (threads > 0) command += $" --threads {threads}";
         if (configuration.BatchSize > 1)
             command += $"  # with {configuration.BatchSize} files transcribed concurrently (one WhisperModel shared by {configuration.BatchSize} tasks)";

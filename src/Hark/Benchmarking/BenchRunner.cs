@@ -130,9 +130,11 @@ public static class BenchRunner
     private static Loaded TryLoad(WhisperCheckpoint checkpoint, string fingerprint, EngineKind kind, ComputePrecision precision,
         BenchOptions options, TokenizerAdapter tokenizer, CancellationToken cancellationToken)
     {
-        var before = SettledRss();
         try
         {
+            // Convert first, so the export's own memory is not counted as the engine's.
+            if (kind == EngineKind.Onnx) BenchModels.OnnxExport(checkpoint, fingerprint, precision, options.CacheDirectory, cancellationToken);
+            var before = SettledRss();
             var (engine, folder) = BenchModels.Load(checkpoint, fingerprint, kind, precision, options, cancellationToken);
             var timed = new TimedEngine(engine);
             return new Loaded(timed, new WhisperModel(timed, tokenizer), folder, Math.Max(0, SettledRss() - before), null);
