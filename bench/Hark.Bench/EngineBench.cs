@@ -8,15 +8,19 @@ namespace Hark.Bench;
 
 /// <summary>
 /// <c>engine</c>: the managed engine on random weights. Encoder ms per 30 s window, decoder ms per step at batch 1
-/// and 5 (cache ≈ 4 + tokens), achieved GFLOP/s against the counted FLOPs, load time and peak RSS.
+/// and 5 (one step = one token for every sequence; cache 8 + tokens), achieved GFLOP/s against the counted FLOPs, load time and peak RSS.
 /// <code>dotnet run -c Release --project bench/Hark.Bench -- engine --presets tiny,base,small --threads 1,2 --precisions fp32,fp16,int8 --json out.json</code>
-/// Options: <c>--windows N</c> (timed encoder windows, default 1), <c>--tokens N</c> (timed decoder steps, default 32),
+/// Options: <c>--windows N</c> (timed encoder windows, default 2), <c>--tokens N</c> (timed decoder steps, default 32),
 /// <c>--convert-at-load</c> (fp16/bf16 rounded then stored as fp32).
 /// </summary>
 internal static class EngineBench
 {
-    private sealed record Row(string Preset, string Precision, int Threads, string Kernel, double LoadMs, double EncoderMs, double EncoderGflops,
-        double DecoderMsBatch1, double DecoderGflopsBatch1, double DecoderMsBatch5, long WeightBytes, long PeakRssBytes);
+    /// <summary>One configuration. Times are medians over the timed windows/steps; <c>Best</c> is the fastest one,
+    /// the steadier figure on a shared machine.</summary>
+    private sealed record Row(string Preset, string Precision, int Threads, string Kernel, double LoadMs,
+        double EncoderMs, double EncoderBestMs, double EncoderGflops, double EncoderBestGflops,
+        double DecoderMsBatch1, double DecoderBestMsBatch1, double DecoderGflopsBatch1, double DecoderMsBatch5, double DecoderBestMsBatch5,
+        long WeightBytes, long PeakRssBytes);
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
@@ -28,12 +32,12 @@ internal static class EngineBench
         var presets = Option(args, "--presets", "tiny").Split(',');
         var threads = Option(args, "--threads", "1").Split(',').Select(int.Parse).ToArray();
         var precisions = Option(args, "--precisions", "fp32").Split(',').Select(ParsePrecision).ToArray();
-        var windows = int.Parse(Option(args, "--windows", "1"));
+        var windows = int.Parse(Option(args, "--windows", "2"));
         var tokens = int.Parse(Option(args, "--tokens", "32"));
         var convert = args.Contains("--convert-at-load");
         var json = Option(args, "--json", "");
         var rows = new List<Row>();
-        Console.WriteLine($"{"preset",-7} {"prec",-5} {"thr",3} {"load ms",8} {"enc ms",9} {"enc GF/s",8} {"dec1 ms",8} {"dec1 GF/s",9} {"dec5 ms",8} {"weights MB",10} {"peak RSS MB",11}");
+        Console.WriteLine($"{"preset",-7} {"prec",-5} {"thr",3} {"load ms",8} {"enc ms",9} {"best",8} {"GF/s",6} {"best",6} {"dec1 ms",8} {"best",7} {"dec5 ms",8} {"best",7} {"weights MB",10} {"peak RSS MB",11}");
         foreach (var preset in presets)
         {
             var config = WhisperPresets.Get(preset);
@@ -43,8 +47,9 @@ internal static class EngineBench
                 {
                     var row = Measure(preset, config, precision, t, windows, tokens, convert);
                     rows.Add(row);
-                    Console.WriteLine($"{row.Preset,-7} {row.Precision,-5} {row.Threads,3} {row.LoadMs,8:F0} {row.EncoderMs,9:F1} {row.EncoderGflops,8:F1} " +
-                        $"{row.DecoderMsBatch1,8:F2} {row.DecoderGflopsBatch1,9:F1} {row.DecoderMsBatch5,8:F2} {row.WeightBytes / 1e6,10:F1} {row.PeakRssBytes / 1e6,11:F0}");
+                    Console.WriteLine($"{row.Preset,-7} {row.Precision,-5} {row.Threads,3} {row.LoadMs,8:F0} {row.EncoderMs,9:F1} {row.EncoderBestMs,8:F1} " +
+                        $"{row.EncoderGflops,6:F1} {row.EncoderBestGflops,6:F1} {row.DecoderMsBatch1,8:F2} {row.DecoderBestMsBatch1,7:F2} " +
+                        $"{row.DecoderMsBatch5,8:F2} {row.DecoderBestMsBatch5,7:F2} {row.WeightBytes / 1e6,10:F1} {row.PeakRssBytes / 1e6,11:F0}");
                 }
             }
         }
@@ -70,25 +75,35 @@ internal static class EngineBench
         for (var i = 0; i < mel.Length; i++) mel[i] = (float)(random.NextDouble() * 2 - 1);
 
         engine.Encode(mel, 1).Dispose(); // warm-up: JIT, scratch growth
-        clock.Restart();
+        var encoderTimes = new double[windows];
         IEncodedAudio? audio = null;
         for (var w = 0; w < windows; w++)
         {
             audio?.Dispose();
+            clock.Restart();
             audio = engine.Encode(mel, 1);
+            encoderTimes[w] = clock.Elapsed.TotalMilliseconds;
         }
-        var encoderMs = clock.Elapsed.TotalMilliseconds / windows;
         using var encoded = audio!;
 
-        var decoder1 = DecodeMs(engine, encoded, 1, tokens);
-        var decoder5 = DecodeMs(engine, encoded, 5, tokens);
+        var (decoder1, best1) = DecodeMs(engine, encoded, 1, tokens);
+        var (decoder5, best5) = DecodeMs(engine, encoded, 5, tokens);
         var decoderFlops = ManagedEngine.DecoderFlopsPerToken(config, 8 + tokens / 2);
-        return new Row(preset, Name(precision), threads, CpuBackend.KernelName, loadMs, encoderMs,
-            ManagedEngine.EncoderFlopsPerWindow(config) / encoderMs / 1e6, decoder1, decoderFlops / decoder1 / 1e6, decoder5,
+        var encoderFlops = ManagedEngine.EncoderFlopsPerWindow(config);
+        var encoderMs = Median(encoderTimes);
+        return new Row(preset, Name(precision), threads, CpuBackend.KernelName, loadMs,
+            encoderMs, encoderTimes.Min(), encoderFlops / encoderMs / 1e6, encoderFlops / encoderTimes.Min() / 1e6,
+            decoder1, best1, decoderFlops / decoder1 / 1e6, decoder5, best5,
             engine.Description.WeightBytes, PeakRss());
     }
 
-    private static double DecodeMs(IWhisperEngine engine, IEncodedAudio audio, int batch, int tokens)
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static (double Median, double Best) DecodeMs(IWhisperEngine engine, IEncodedAudio audio, int batch, int tokens)
     {
         var vocab = engine.Config.VocabSize;
         using var session = engine.StartDecoder(audio, new int[batch]);
@@ -97,13 +112,16 @@ internal static class EngineBench
         session.Step(prompt, 4, logits);
         var next = new int[batch];
         for (var i = 0; i < 4; i++) session.Step(next, 1, logits); // warm-up of the one-token path
-        var clock = Stopwatch.StartNew();
+        var times = new double[tokens];
+        var clock = new Stopwatch();
         for (var i = 0; i < tokens; i++)
         {
             for (var b = 0; b < batch; b++) next[b] = ArgMax(logits.AsSpan(b * vocab, vocab));
+            clock.Restart();
             session.Step(next, 1, logits);
+            times[i] = clock.Elapsed.TotalMilliseconds;
         }
-        return clock.Elapsed.TotalMilliseconds / tokens;
+        return (Median(times), times.Min());
     }
 
     private static int ArgMax(ReadOnlySpan<float> values)

@@ -11,7 +11,7 @@ namespace Hark.Bench;
 /// <summary>
 /// <c>memory</c>: peak RSS of transcribing one batch (encode + prompt + decode steps) against
 /// <see cref="MemoryModel.Estimate"/>. Each (model, precision, batch) runs in a child process so its peak is its own.
-/// Options: <c>--models tiny,base --precisions float32,float16,int8 --batches 1,4 --steps 16 --threads 0 --out FILE</c>.
+/// Options: <c>--models tiny,base --precisions float32,float16,int8 --batches 1,4 --prompt 224 --steps 223 --threads 0 --out FILE</c>.
 /// </summary>
 internal static class MemoryBench
 {
@@ -57,7 +57,7 @@ internal static class MemoryBench
         // Under 'dotnet Hark.Bench.dll' the process is the host; pass the assembly first.
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(MemoryBench).Assembly.Location);
         foreach (var a in new[] { "memory", "--child", "--models", model, "--precisions", precision.ToString(), "--batches", batch.ToString(CultureInfo.InvariantCulture),
-                                  "--steps", o.Steps.ToString(CultureInfo.InvariantCulture), "--threads", o.Threads.ToString(CultureInfo.InvariantCulture) })
+                                  "--steps", o.Steps.ToString(CultureInfo.InvariantCulture), "--prompt", o.Prompt.ToString(CultureInfo.InvariantCulture), "--threads", o.Threads.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(a);
         using var p = Process.Start(start) ?? throw new InvalidOperationException("could not start child");
         var output = await p.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
@@ -84,7 +84,15 @@ internal static class MemoryBench
             var rows = Enumerable.Range(0, batch).ToArray();
             using var session = engine.StartDecoder(audio, rows);
             var special = Tokenization.SpecialTokens.ForVocabSize(config.VocabSize);
-            int[] prompt = [special.StartOfTranscript, special.FirstLanguage, special.Transcribe, special.NoTimestamps];
+            // A realistic long-form window: previous text after <|startofprev|> fills the prompt budget the memory
+            // model assumes (half the context), then decoding runs to the end of the context.
+            var promptLength = Math.Min(o.Prompt, config.MaxTargetPositions - o.Steps - 1);
+            var prompt = new int[Math.Max(4, promptLength)];
+            prompt[0] = special.StartOfPrev;
+            for (var i = 1; i < prompt.Length - 3; i++) prompt[i] = 100 + i;
+            prompt[^3] = special.StartOfTranscript;
+            prompt[^2] = special.Transcribe;
+            prompt[^1] = special.NoTimestamps;
             var tokens = new int[batch * prompt.Length];
             for (var b = 0; b < batch; b++) prompt.CopyTo(tokens, b * prompt.Length);
             var logits = new float[batch * config.VocabSize];
@@ -109,7 +117,7 @@ internal static class MemoryBench
         return best;
     }
 
-    private sealed record Options(bool Child, string[] Models, ComputePrecision[] Precisions, int[] Batches, int Steps, int Threads, string Out)
+    private sealed record Options(bool Child, string[] Models, ComputePrecision[] Precisions, int[] Batches, int Steps, int Prompt, int Threads, string Out)
     {
         public static Options Parse(string[] args)
         {
@@ -124,7 +132,8 @@ internal static class MemoryBench
                 List("--models", "tiny,base,small,medium,large-v3"),
                 List("--precisions", "float32,float16,int8").Select(p => Enum.Parse<ComputePrecision>(p, ignoreCase: true)).ToArray(),
                 List("--batches", "1,4").Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray(),
-                int.Parse(Get("--steps", "16"), CultureInfo.InvariantCulture),
+                int.Parse(Get("--steps", "223"), CultureInfo.InvariantCulture),
+                int.Parse(Get("--prompt", "224"), CultureInfo.InvariantCulture),
                 int.Parse(Get("--threads", "0"), CultureInfo.InvariantCulture),
                 Get("--out", "memory-bench.json"));
         }

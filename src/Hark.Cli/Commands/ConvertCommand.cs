@@ -16,7 +16,7 @@ internal static class ConvertCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "A Hugging Face Whisper folder (config.json + safetensors or pytorch_model.bin)." };
+        var model = new Argument<string>("model") { Description = "A Hugging Face Whisper folder (config.json + safetensors or pytorch_model.bin), a hub repo id or an alias (tiny, small, large-v3, …)." };
         var to = new Option<string>("--to") { Description = "Target format: " + string.Join(", ", ConverterCatalog.All.Select(c => c.Target)) + ".", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Output folder (ct2, onnx) or file (ggml).", Required = true };
         var quantization = new Option<string?>("--quantization", "-q", "--precision", "--type")
@@ -38,7 +38,7 @@ internal static class ConvertCommand
             var options = new ConversionOptions { Quantization = q, Force = parse.GetValue(force), Threads = parse.GetValue(threads) };
             var destination = parse.GetValue(output)!;
             var asJson = parse.GetValue(json);
-            using var checkpoint = WhisperCheckpoint.Open(parse.GetValue(model)!);
+            using var checkpoint = WhisperCheckpoint.Open(await ModelArgument.ResolveAsync(parse.GetValue(model)!, ct).ConfigureAwait(false));
             var sw = Stopwatch.StartNew();
             var tensors = 0;
             if (!asJson && !Console.IsOutputRedirected)

@@ -37,7 +37,7 @@ internal static class InspectCommand
     public static string ToJson(InspectReport r)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteString("path", r.Path);
@@ -73,12 +73,12 @@ internal static class InspectCommand
         var props = new Table().AddColumn("property").AddColumn("value").HideHeaders();
         props.AddRow("path", Markup.Escape(r.Path));
         foreach (var (k, v) in r.Properties) props.AddRow(Markup.Escape(k), Markup.Escape(v));
-        props.AddRow("total", ModelInspector.FormatBytes(r.TotalBytes) + $" in {r.Tensors.Count} tensors");
-        foreach (var (k, v) in r.BytesByDType) props.AddRow("  " + Markup.Escape(k), ModelInspector.FormatBytes(v));
+        props.AddRow("total", Markup.Escape(ModelInspector.FormatBytes(r.TotalBytes) + $" in {r.Tensors.Count} tensors"));
+        foreach (var (k, v) in r.BytesByDType) props.AddRow("  " + Markup.Escape(k), Markup.Escape(ModelInspector.FormatBytes(v)));
         console.Write(props);
         var tensors = new Table().AddColumn("name").AddColumn("shape").AddColumn("dtype").AddColumn(new TableColumn("bytes").RightAligned());
         foreach (var t in r.Tensors)
-            tensors.AddRow(Markup.Escape(t.Name), "[" + string.Join(", ", t.Shape) + "]", t.DType, ModelInspector.FormatBytes(t.Bytes));
+            tensors.AddRow(Markup.Escape(t.Name), Markup.Escape("[" + string.Join(", ", t.Shape) + "]"), Markup.Escape(t.DType), ModelInspector.FormatBytes(t.Bytes));
         console.Write(tensors);
     }
 }

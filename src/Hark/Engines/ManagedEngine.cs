@@ -50,7 +50,10 @@ public sealed class ManagedEngine : IWhisperEngine
         }
     }
 
-    /// <summary>Loads weights onto <paramref name="backend"/>, which the engine then owns and disposes.</summary>
+    /// <summary>
+    /// Loads weights onto <paramref name="backend"/> (any <see cref="IOpBackend"/>: the seam for GPU backends). The engine
+    /// owns and disposes the backend once loaded; if loading throws, the caller still owns it.
+    /// </summary>
     public static ManagedEngine Load(WhisperConfig config, ITensorSource tensors, ManagedEngineOptions options, IOpBackend backend)
     {
         ArgumentNullException.ThrowIfNull(config);

@@ -14,6 +14,8 @@ namespace Hark.Hardware;
 /// <param name="EncoderOutputBytes">Encoder states kept while decoding: batch × positions × d_model.</param>
 /// <param name="DecoderWorkspaceBytes">Logits and one step's activations (the prompt step is the largest).</param>
 /// <param name="RuntimeOverheadBytes">Fixed cost of the runtime: the .NET process on the CPU, the driver context on a GPU.</param>
+/// <param name="LoadStagingBytes">Transient memory while weights load: the largest tensor staged in float32 before it is
+/// converted to the engine's precision (the token embedding). It can be the peak for small models at low precision.</param>
 public sealed record MemoryEstimate(
     long WeightBytes,
     long EncoderActivationBytes,
@@ -21,13 +23,14 @@ public sealed record MemoryEstimate(
     long CrossAttentionCacheBytes,
     long EncoderOutputBytes,
     long DecoderWorkspaceBytes,
-    long RuntimeOverheadBytes)
+    long RuntimeOverheadBytes,
+    long LoadStagingBytes = 0)
 {
     /// <summary>Memory held while decoding, weights excluded.</summary>
     public long DecodePhaseBytes => EncoderOutputBytes + SelfAttentionCacheBytes + CrossAttentionCacheBytes + DecoderWorkspaceBytes;
 
-    /// <summary>Peak memory: weights, runtime, and the larger of the encode and decode phases.</summary>
-    public long TotalBytes => WeightBytes + RuntimeOverheadBytes + Math.Max(EncoderActivationBytes, DecodePhaseBytes);
+    /// <summary>Peak memory: weights, runtime, and the largest of the load, encode and decode phases.</summary>
+    public long TotalBytes => WeightBytes + RuntimeOverheadBytes + Math.Max(LoadStagingBytes, Math.Max(EncoderActivationBytes, DecodePhaseBytes));
 }
 
 /// <summary>Assumptions of <see cref="MemoryModel"/> that depend on the engine and device.</summary>

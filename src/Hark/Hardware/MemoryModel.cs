@@ -71,8 +71,10 @@ public static class MemoryModel
             encoder = mel + Math.Max(conv, Math.Max(attention, mlp)) + output;
         }
 
-        long selfKv = config.DecoderLayers * 2L * sequences * context * d * a;
-        long crossKv = config.DecoderLayers * 2L * b * s * d * a;
+        // KV caches: the managed CPU engine keeps them in float16 below float32 precision, as GPUs do.
+        long kv = precision is ComputePrecision.Float32 or ComputePrecision.Default ? 4 : 2;
+        long selfKv = config.DecoderLayers * 2L * sequences * context * d * kv;
+        long crossKv = config.DecoderLayers * 2L * b * s * d * kv;
 
         long prompt = options.PromptTokens ?? context / 2;
         long step = sequences * prompt * (d * 6 + config.DecoderFfnDim) * a;
@@ -83,7 +85,12 @@ public static class MemoryModel
         long logits = sequences * config.VocabSize * 4L * 2;                          // logits and their log-softmax
         long overhead = options.RuntimeOverheadBytes ?? (options.Device == DeviceKind.Cpu ? 64L << 20 : 512L << 20);
 
-        return new MemoryEstimate(WeightBytes(config, precision, options.Device), encoder, selfKv, crossKv, output, step + logits, overhead);
+        // Half-precision weights are read as float32 and converted whole; the token embedding is the largest such
+        // tensor (float32 and int8 load without a full float32 copy beside the stored weight).
+        long staging = options.Device == DeviceKind.Cpu && precision is ComputePrecision.Float16 or ComputePrecision.BFloat16
+            ? (long)config.VocabSize * d * 4
+            : 0;
+        return new MemoryEstimate(WeightBytes(config, precision, options.Device), encoder, selfKv, crossKv, output, step + logits, overhead, staging);
     }
 
     /// <summary>The largest batch whose estimate fits in <paramref name="availableBytes"/>; 0 when not even one window fits.</summary>

@@ -25,12 +25,14 @@ public sealed class ConvertCliTests
         return folder;
     }
 
-    private static async Task<(int Code, string Stderr)> RunAsync(params string[] args)
+    private static Task<(int Code, string Stderr)> RunAsync(params string[] args) => RunAsync(json: true, args);
+
+    private static async Task<(int Code, string Stderr)> RunAsync(bool json, params string[] args)
     {
         var root = new RootCommand("hark");
         foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
         var stderr = new StringWriter();
-        var code = await CliHost.RunAsync(root, [.. args, "--json"], stderr);
+        var code = await CliHost.RunAsync(root, json ? [.. args, "--json"] : args, stderr);
         return (code, stderr.ToString());
     }
 
@@ -52,6 +54,12 @@ public sealed class ConvertCliTests
         Assert.True(report.Tensors.Count > 50);
         Assert.Contains(report.Tensors, t => t.DType == (target == "ct2" ? quantization[..(quantization.IndexOf('_') is var i and > 0 ? i : quantization.Length)] : quantization));
         Assert.Contains("\"format\": \"" + report.Format + "\"", InspectCommand.ToJson(report));
+        // The text tables hold shapes like [64, 80, 3], which must not be read as console markup.
+        foreach (var path in new[] { output, folder })
+        {
+            var (inspectCode, inspectErr) = await RunAsync(json: false, "inspect", path);
+            Assert.True(inspectCode == 0, inspectErr);
+        }
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class Ct2ConverterTests
         var output = await ConvertAsync(dir, model, quantization);
         var q = Ct2Quantizations.Parse(quantization);
         var spec = Ct2WhisperSpec.For(model.Config);
-        var plan = Ct2Plan.For(spec, q, _ => DType.F16);
+        var plan = Ct2Plan.For(spec, q, _ => Ct2Converter.LoadDType(model.Folder));
         var expected = plan.SelectMany(p => p.Scale is null ? new[] { p.Value } : [p.Value, p.Scale]).ToList();
 
         using var reader = Ct2ModelReader.Open(output);

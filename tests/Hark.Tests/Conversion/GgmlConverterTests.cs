@@ -80,7 +80,7 @@ public sealed class GgmlConverterTests
         using var reader = GgmlModelReader.Open(output);
         Assert.Equal(80, reader.FilterMels);
         Assert.Equal(201, reader.FilterBins);
-        Assert.Equal(SlaneyMelFilters.Create(80), reader.Filters);
+        Assert.Equal(Hark.Audio.MelFilterBank.Create(80), reader.Filters);
         Assert.Equal(50258, reader.Tokens.Count);
         using var vocab = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(model.Folder, "vocab.json")));
         Assert.Equal(" the"u8.ToArray(), reader.Tokens[vocab.RootElement.GetProperty("\u0120the").GetInt32()]);
@@ -89,12 +89,19 @@ public sealed class GgmlConverterTests
     }
 
     [Theory]
-    [InlineData(80)]
-    [InlineData(128)]
-    public void Slaney_filters_match_openais_mel_filters_npz(int nMels)
+    [InlineData("test", 80)]
+    [InlineData("large-v3", 128)]
+    public async Task The_embedded_mel_filters_match_openais_mel_filters_npz(string preset, int nMels)
     {
         var expected = ReadNpy(Fixtures.Path("whisper-assets/mel_filters.npz"), $"mel_{nMels}.npy");
-        var actual = SlaneyMelFilters.Create(nMels);
+        using var dir = Fixtures.TempDir();
+        var config = WhisperPresets.Get("test") with { NumMelBins = nMels, VocabSize = WhisperPresets.Get(preset).VocabSize };
+        using var model = TestModels.FromTensors(config, new RandomWhisperWeights(config, 2));
+        var output = dir.File("m.bin");
+        await new GgmlConverter().ConvertAsync(model, output, new ConversionOptions());
+        using var reader = GgmlModelReader.Open(output);
+        Assert.Equal((nMels, 201), (reader.FilterMels, reader.FilterBins));
+        var actual = reader.Filters;
         Assert.Equal(expected.Length, actual.Length);
         for (var i = 0; i < actual.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-7f + 1e-6f * Math.Abs(expected[i]), $"[{i}] {expected[i]} vs {actual[i]}");
     }

@@ -61,4 +61,20 @@ public sealed class ReaderErrorTests
         Assert.Contains(report.BytesByDType, p => p.Key == "q5_0");
         Assert.True(report.TotalBytes < new FileInfo(output).Length);
     }
+
+    [Fact]
+    public async Task Inspect_of_a_ct2_folder_reports_the_architecture()
+    {
+        using var dir = Fixtures.TempDir();
+        using var model = TestModels.Random();
+        var output = dir.File("ct2");
+        await ConverterCatalog.Get("ct2").ConvertAsync(model, output, new ConversionOptions { Quantization = "int8_float16" });
+        var props = ModelInspector.InspectCt2(output).Properties.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal("2", props["encoder layers"]);
+        Assert.Equal("2", props["decoder layers"]);
+        Assert.Equal("64", props["d_model"]);
+        Assert.Equal("51865", props["vocab size"]);
+        Assert.Equal("int8", props["weights"]);
+        Assert.Equal("2", props["decoder num heads"]);
+    }
 }

@@ -70,6 +70,20 @@ public sealed class DecoderSessionTests : IDisposable
     }
 
     [Fact]
+    public void A_long_prompt_on_the_blocked_attention_path_matches_token_by_token_decoding()
+    {
+        // 40 new queries of one sequence take the GEMM-blocked cross-attention; single tokens take the dot path.
+        var mel = EngineTestData.JfkMel.Select(v => -v).Concat(EngineTestData.JfkMel).ToArray();
+        using var audio = _engine.Encode(mel, 2);
+        using var session = _engine.StartDecoder(audio, [1]);
+        var prompt = Enumerable.Range(0, 40).Select(i => (17 + 1_013 * i) % 50_000).ToArray();
+        var logits = new float[Vocab];
+        session.Step(prompt, 40, logits);
+
+        Assert.InRange(EngineTestData.RelativeError([logits], [Recompute(audio, 1, prompt)]), 0, 1e-5);
+    }
+
+    [Fact]
     public void Alignment_heads_record_one_probability_row_per_token_that_sums_to_one()
     {
         using var audio = _engine.Encode(EngineTestData.JfkMel, 1);

@@ -44,10 +44,14 @@ public class MemoryModelTests
         Assert.Equal(12L * 2 * 3 * 1500 * 768 * 2, e.CrossAttentionCacheBytes);
         Assert.Equal(3L * 1500 * 768 * 2, e.EncoderOutputBytes);
         Assert.Equal(512L << 20, e.RuntimeOverheadBytes);
+        Assert.Equal(0, e.LoadStagingBytes);
         Assert.Equal(e.WeightBytes + e.RuntimeOverheadBytes + Math.Max(e.EncoderActivationBytes, e.DecodePhaseBytes), e.TotalBytes);
 
+        // The managed CPU engine keeps half-precision KV caches too, but stages the float32 token embedding while loading.
         var cpu = MemoryModel.Estimate(c, ComputePrecision.Float16, 3, 5);
-        Assert.Equal(2 * e.SelfAttentionCacheBytes, cpu.SelfAttentionCacheBytes); // float32 activations on the CPU
+        Assert.Equal(e.SelfAttentionCacheBytes, cpu.SelfAttentionCacheBytes);
+        Assert.Equal(51865L * 768 * 4, cpu.LoadStagingBytes);
+        Assert.Equal(2 * e.SelfAttentionCacheBytes, MemoryModel.Estimate(c, ComputePrecision.Float32, 3, 5).SelfAttentionCacheBytes);
     }
 
     [Fact]

@@ -29,22 +29,24 @@ public sealed class OnnxEngineParityTests(ITestOutputHelper output)
         return maxDiff / maxRef;
     }
 
-    public static TheoryData<OnnxPrecision, bool, double> Tolerances => new()
+    public static TheoryData<OnnxPrecision, bool, bool, double> Tolerances => new()
     {
-        { OnnxPrecision.Float32, false, 1e-4 },
-        { OnnxPrecision.Float32, true, 1e-4 },
-        { OnnxPrecision.Float16, false, 1e-2 },
-        { OnnxPrecision.Int8WeightOnly, false, 2e-2 },
-        { OnnxPrecision.Int8, false, 3e-2 },
-        { OnnxPrecision.Int4, false, 0.2 },
+        { OnnxPrecision.Float32, false, false, 1e-4 },
+        { OnnxPrecision.Float32, true, false, 1e-4 },
+        { OnnxPrecision.Float32, false, true, 1e-4 },
+        { OnnxPrecision.Float16, false, false, 1e-2 },
+        { OnnxPrecision.Float16, true, false, 1e-2 },
+        { OnnxPrecision.Int8WeightOnly, false, false, 3e-2 },
+        { OnnxPrecision.Int8, false, false, 3e-2 },
+        { OnnxPrecision.Int4, false, false, 0.2 },
     };
 
     [Theory]
     [MemberData(nameof(Tolerances))]
-    public void Encoder_states_and_decoder_logits_match_the_reference_forward_pass(OnnxPrecision precision, bool merged, double tolerance)
+    public void Encoder_states_and_decoder_logits_match_the_reference_forward_pass(OnnxPrecision precision, bool merged, bool contribOps, double tolerance)
     {
         var (mel, encoded, reference) = Reference.Value;
-        using var engine = OnnxEngine.Load(OnnxTestModels.Folder(precision), new OnnxEngineOptions { IntraOpThreads = 1, PreferMergedDecoder = merged });
+        using var engine = OnnxEngine.Load(OnnxTestModels.Folder(precision, contribOps), new OnnxEngineOptions { IntraOpThreads = 1, PreferMergedDecoder = merged });
         using var audio = engine.Encode(mel, 1);
         var states = new float[encoded.Length];
         audio.CopyTo(0, states);

@@ -49,4 +49,20 @@ public sealed class OnnxProviderTests
         var e = Assert.Throws<HarkInputException>(() => OnnxEngine.Load(temp.FullName));
         Assert.Contains(OptimumNames.EncoderFile, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_optimum_style_folder_with_models_under_onnx_and_config_beside_them_loads()
+    {
+        using var temp = Fixtures.TempDir();
+        var export = OnnxTestModels.Folder(OnnxPrecision.Float32);
+        Directory.CreateDirectory(temp.File("onnx"));
+        File.Copy(Path.Combine(export, "config.json"), temp.File("config.json"));
+        foreach (var file in new[] { OptimumNames.EncoderFile, OptimumNames.DecoderMergedFile })
+            File.Copy(Path.Combine(export, file), Path.Combine(temp.File("onnx"), file));
+        using var engine = OnnxEngine.Load(temp.FullName, new OnnxEngineOptions { IntraOpThreads = 1 });
+        Assert.NotNull(engine.DecoderMerged);
+        Assert.Null(engine.DecoderWithPast);
+        Assert.Equal(Hark.Engines.ComputePrecision.Default, engine.Description.Precision);
+        Assert.Equal(OnnxTestModels.Config, engine.Config);
+    }
 }

@@ -65,7 +65,7 @@ public class TranscribeCliTests(RandomModelFolder model) : IClassFixture<RandomM
     {
         using var dir = Fixtures.TempDir();
         var r = await HarkProcess.RunAsync(["transcribe", Fixtures.Path("audio/jfk.wav"), "--model", dir.File("nope")]);
-        AssertOneLineError(r, "model folder not found");
+        AssertOneLineError(r, "folder not found");
     }
 
     [Fact]

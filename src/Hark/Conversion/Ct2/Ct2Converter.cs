@@ -7,7 +7,8 @@ namespace Hark.Conversion.Ct2;
 
 /// <summary>
 /// Converts a Whisper checkpoint to a CTranslate2 model folder (<c>model.bin</c>, <c>config.json</c>,
-/// <c>vocabulary.json</c>): what <c>ct2-transformers-converter --quantization Q</c> writes, so faster-whisper loads it.
+/// <c>vocabulary.json</c>): what <c>ct2-transformers-converter --quantization Q</c> writes, plus the
+/// <see cref="Ct2CompanionFiles"/> faster-whisper reads (as <c>--copy_files tokenizer.json preprocessor_config.json</c>).
 /// Tensors stream one at a time through <see cref="TensorPipeline"/>.
 /// </summary>
 public sealed class Ct2Converter : IModelConverter
@@ -28,7 +29,8 @@ public sealed class Ct2Converter : IModelConverter
         var spec = Ct2WhisperSpec.For(source.Config);
         SourceParts.ThrowIfAny(SourceParts.Problems(source.Tensors, spec.Variables.SelectMany(v => v.Parts)), source.Folder, "CTranslate2");
         var tokens = WhisperVocabularyFiles.ReadTokens(source.Folder, source.Config.VocabSize);
-        var plan = Ct2Plan.For(spec, q, name => source.Tensors.Tensors[name].DType);
+        var loadType = LoadDType(source.Folder);
+        var plan = Ct2Plan.For(spec, q, _ => loadType);
 
         using var atomic = AtomicOutput.ForFolder(output, options.Force);
         try
@@ -36,12 +38,38 @@ public sealed class Ct2Converter : IModelConverter
             await WriteModelBinAsync(source.Tensors, spec, plan, q, atomic.PathInside(Ct2ConfigFiles.ModelFile), options.Threads, progress, cancellationToken);
             await File.WriteAllTextAsync(atomic.PathInside(Ct2ConfigFiles.ConfigFile), Ct2ConfigFiles.ConfigJson(source), cancellationToken);
             await File.WriteAllTextAsync(atomic.PathInside(Ct2ConfigFiles.VocabularyFile), Ct2ConfigFiles.VocabularyJson(tokens), cancellationToken);
+            Ct2CompanionFiles.Write(source, atomic.TempPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new HarkException($"{atomic.FinalPath}: writing the model failed ({e.Message}); nothing was left behind", e);
         }
         atomic.Commit();
+    }
+
+    /// <summary>
+    /// The dtype the reference converter loads the model in (<c>torch_dtype</c> / <c>dtype</c> of config.json, float32
+    /// when absent); plain int8 keeps it for the variables it does not quantize.
+    /// </summary>
+    internal static DType LoadDType(string folder)
+    {
+        var path = Path.Combine(folder, "config.json");
+        if (!File.Exists(path)) return DType.F32;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
+            foreach (var key in new[] { "dtype", "torch_dtype" })
+            {
+                if (doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                    && doc.RootElement.TryGetProperty(key, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String)
+                    return v.GetString() switch { "float16" => DType.F16, "bfloat16" => DType.BF16, _ => DType.F32 };
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // WhisperCheckpoint.Open validated this file already; an unreadable one here means float32.
+        }
+        return DType.F32;
     }
 
     private static async Task WriteModelBinAsync(ITensorSource source, Ct2WhisperSpec spec, IReadOnlyList<Ct2PlannedVariable> plan,

@@ -27,7 +27,7 @@ public static class Ct2Plan
     /// <summary>The stored variables of <paramref name="spec"/> under <paramref name="q"/>, in file order.</summary>
     /// <param name="spec">The spec.</param>
     /// <param name="q">The quantization.</param>
-    /// <param name="sourceType">Stored dtype of the checkpoint's first tensor of each variable (plain int8 keeps it for non-weights).</param>
+    /// <param name="sourceType">Dtype the checkpoint is loaded in, by source tensor name (plain int8 keeps it for non-weights).</param>
     public static IReadOnlyList<Ct2PlannedVariable> For(Ct2WhisperSpec spec, Ct2Quantization q, Func<string, DType> sourceType)
     {
         var list = new List<Ct2PlannedVariable>(spec.Variables.Count);

@@ -11,7 +11,7 @@ public enum Ct2Quantization
     Float32,
     /// <summary>Every float as bfloat16.</summary>
     BFloat16,
-    /// <summary>Weights int8 with per-row scales; other floats keep the checkpoint's dtype.</summary>
+    /// <summary>Weights int8 with per-row scales; other floats keep the dtype the model loads in (config.json's torch_dtype).</summary>
     Int8,
     /// <summary>Weights int8, other floats float32.</summary>
     Int8Float32,

@@ -1,12 +1,14 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using Hark.Audio;
 using Hark.Checkpoints;
 
 namespace Hark.Conversion.Ggml;
 
 /// <summary>
-/// Converts a Whisper checkpoint to a whisper.cpp model file: magic, hyper-parameters, Slaney mel filters, the BPE
+/// Converts a Whisper checkpoint to a whisper.cpp model file: magic, hyper-parameters, Slaney mel filters
+/// (<see cref="MelFilterBank"/>, openai's table), the BPE
 /// vocabulary as raw bytes, then every tensor (header, name, data) in <see cref="GgmlWhisperSpec"/>'s layout.
 /// Block-quantized tensors quantize float16-rounded values, as whisper.cpp's <c>quantize</c> does from an f16 file;
 /// float32 tensors keep full precision.
@@ -22,6 +24,9 @@ public sealed class GgmlConverter : IModelConverter
     /// <inheritdoc />
     public IReadOnlyList<string> Quantizations => GgmlFileTypes.Names;
 
+    /// <summary>Columns of the embedded mel filter bank (FFT bins of a 400-point FFT).</summary>
+    public const int FilterBins = AudioConstants.NFft / 2 + 1;
+
     /// <summary>Header fields in file order (int32 each), for a config.</summary>
     public static int[] HeaderFields(WhisperConfig c, GgmlFileType f) =>
     [
@@ -32,7 +37,7 @@ public sealed class GgmlConverter : IModelConverter
     /// <summary>Exact file size for a config, file type and vocabulary byte lengths.</summary>
     public static long FileSize(WhisperConfig c, GgmlFileType f, IEnumerable<int> tokenByteLengths)
     {
-        long size = 4 + 4 * 11 + 8 + 4L * c.NumMelBins * SlaneyMelFilters.FrequencyBins + 4;
+        long size = 4 + 4 * 11 + 8 + 4L * c.NumMelBins * FilterBins + 4;
         size += tokenByteLengths.Sum(l => 4L + l);
         foreach (var t in GgmlWhisperSpec.For(c))
             size += 12 + 4L * t.Ne.Length + Encoding.UTF8.GetByteCount(t.Name) + t.TypeIn(f).ByteCount(t.ElementCount);
@@ -128,9 +133,9 @@ public sealed class GgmlConverter : IModelConverter
     {
         WriteInt32(s, unchecked((int)Magic));
         foreach (var v in HeaderFields(c, f)) WriteInt32(s, v);
-        var filters = SlaneyMelFilters.Create(c.NumMelBins);
+        var filters = MelFilterBank.Create(c.NumMelBins);
         WriteInt32(s, c.NumMelBins);
-        WriteInt32(s, SlaneyMelFilters.FrequencyBins);
+        WriteInt32(s, FilterBins);
         s.Write(MemoryMarshal.AsBytes(filters.AsSpan()));
         WriteInt32(s, tokens.Length);
         foreach (var t in tokens)

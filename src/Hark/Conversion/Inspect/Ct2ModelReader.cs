@@ -56,9 +56,14 @@ public sealed class Ct2ModelReader : IDisposable
     /// <summary>A variable by name, following aliases.</summary>
     public Ct2StoredVariable? Find(string name)
     {
-        if (_byName.TryGetValue(name, out var v)) return v;
-        foreach (var (alias, target) in Aliases)
-            if (alias == name) return Find(target);
+        // Bounded: a malformed file could alias in a cycle.
+        for (var hops = 0; hops <= Aliases.Count; hops++)
+        {
+            if (_byName.TryGetValue(name, out var v)) return v;
+            var next = Aliases.FirstOrDefault(a => a.Alias == name).Target;
+            if (next is null) return null;
+            name = next;
+        }
         return null;
     }
 

@@ -132,6 +132,7 @@ public static class ModelInspector
     private static string CountLayers(IEnumerable<string> names, string prefix) =>
         names.Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
             .Select(n => n[prefix.Length..].Split('/')[0])
+            .Where(index => index.Length > 0 && index.All(char.IsAsciiDigit))
             .Distinct().Count().ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Bytes as MB/GB text.</summary>

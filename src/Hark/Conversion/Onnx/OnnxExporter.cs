@@ -17,6 +17,12 @@ public sealed record OnnxExportOptions
     public bool Merged { get; init; } = true;
 
     /// <summary>
+    /// Emit ONNX Runtime contrib operators where they measured faster (encoder self-attention as
+    /// <c>com.microsoft</c> MultiHeadAttention). The result loads only in ONNX Runtime.
+    /// </summary>
+    public bool ContribOps { get; init; }
+
+    /// <summary>
     /// Initializer bytes above which a model keeps its weights in <c>&lt;model&gt;.onnx_data</c> (protobuf cannot hold
     /// a message of 2 GiB or more). Tests lower it to exercise external data on small models.
     /// </summary>
@@ -70,7 +76,7 @@ public static class OnnxExporter
                 progress?.Report(new ConversionProgress(i, files.Count, bytes, file));
                 bytes += WriteModel(source, Path.Combine(temp, file), options, encoder, build);
             }
-            CopySideFiles(source, temp, options.Precision);
+            CopySideFiles(source, temp, options);
             progress?.Report(new ConversionProgress(files.Count, files.Count, bytes, ""));
             cancellationToken.ThrowIfCancellationRequested();
             Publish(temp, target);
@@ -92,7 +98,7 @@ public static class OnnxExporter
         try
         {
             var g = new OnnxGraphBuilder(Path.GetFileNameWithoutExtension(path), computeType, sink);
-            build(g, new WhisperOnnxGraphs(source.Config, new OnnxWeightEmitter(source.Tensors, options.Precision, g)));
+            build(g, new WhisperOnnxGraphs(source.Config, new OnnxWeightEmitter(source.Tensors, options.Precision, g), options.ContribOps));
             OnnxModelFile.Write(OnnxModelFile.Model(g.Graph), path);
         }
         finally
@@ -116,7 +122,7 @@ public static class OnnxExporter
         return encoder ? total : total + (long)source.Config.VocabSize * source.Config.DModel * perElement;
     }
 
-    private static void CopySideFiles(WhisperCheckpoint source, string temp, OnnxPrecision precision)
+    private static void CopySideFiles(WhisperCheckpoint source, string temp, OnnxExportOptions options)
     {
         foreach (var name in SideFiles)
         {
@@ -124,8 +130,8 @@ public static class OnnxExporter
             if (!string.IsNullOrEmpty(source.Folder) && File.Exists(from)) File.Copy(from, Path.Combine(temp, name));
         }
         var config = Path.Combine(temp, "config.json");
-        if (!File.Exists(config)) File.WriteAllText(config, HfConfigJson.Write(source.Config));
-        var marker = new JsonObject { ["producer"] = "hark", ["precision"] = precision.ToName(), ["opset"] = OnnxModelFile.Opset };
+        if (!File.Exists(config)) File.WriteAllText(config, WhisperConfigFile.ToJson(source.Config));
+        var marker = new JsonObject { ["producer"] = "hark", ["precision"] = options.Precision.ToName(), ["opset"] = OnnxModelFile.Opset, ["contrib_ops"] = options.ContribOps };
         File.WriteAllText(Path.Combine(temp, MarkerFile), marker.ToJsonString() + "\n");
     }
 

@@ -9,7 +9,7 @@ namespace Hark.Conversion.Onnx;
 /// Whisper's forward pass as ONNX graphs (opset 17), in Optimum's names: pre-norm blocks, erf GELU, queries
 /// pre-scaled by 1/sqrt(head_dim) (folded into q_proj), caches laid out <c>[batch, heads, positions, head_dim]</c>.
 /// </summary>
-internal sealed class WhisperOnnxGraphs(WhisperConfig config, OnnxWeightEmitter weights)
+internal sealed class WhisperOnnxGraphs(WhisperConfig config, OnnxWeightEmitter weights, bool contribAttention = false)
 {
     private const float LayerNormEpsilon = 1e-5f;
 
@@ -29,10 +29,15 @@ internal sealed class WhisperOnnxGraphs(WhisperConfig config, OnnxWeightEmitter 
         {
             var p = WhisperTensorNames.EncoderLayer(l);
             var h = LayerNorm(g, x, p + "self_attn_layer_norm");
-            var q = Heads(g, weights.Linear(g, h, p + "self_attn.q_proj", bias: true, QueryScale(config.EncoderHeadDim)), config.EncoderAttentionHeads, transposeForKeys: false);
-            var kT = Heads(g, weights.Linear(g, h, p + "self_attn.k_proj", bias: false), config.EncoderAttentionHeads, transposeForKeys: true);
-            var v = Heads(g, weights.Linear(g, h, p + "self_attn.v_proj", bias: true), config.EncoderAttentionHeads, transposeForKeys: false);
-            x = g.Node("Add", [x, weights.Linear(g, Attention(g, q, kT, v, mask: null), p + "self_attn.out_proj", bias: true)]);
+            var heads = config.EncoderAttentionHeads;
+            var q = weights.Linear(g, h, p + "self_attn.q_proj", bias: true, QueryScale(config.EncoderHeadDim));
+            var k = weights.Linear(g, h, p + "self_attn.k_proj", bias: false);
+            var v = weights.Linear(g, h, p + "self_attn.v_proj", bias: true);
+            var attended = contribAttention
+                // ONNX Runtime's fused attention kernel; queries are already scaled, hence scale 1.
+                ? g.Node("MultiHeadAttention", [q, k, v], [Attr("num_heads", (long)heads), Attr("scale", 1f)], OnnxModelFile.MicrosoftDomain)
+                : Attention(g, Heads(g, q, heads, transposeForKeys: false), Heads(g, k, heads, transposeForKeys: true), Heads(g, v, heads, transposeForKeys: false), mask: null);
+            x = g.Node("Add", [x, weights.Linear(g, attended, p + "self_attn.out_proj", bias: true)]);
             x = g.Node("Add", [x, Mlp(g, LayerNorm(g, x, p + "final_layer_norm"), p)]);
         }
         x = FromCompute(g, LayerNorm(g, x, "encoder.layer_norm"));

@@ -15,8 +15,12 @@ public interface IOpBackend : IDisposable
     /// <summary>Host threads the backend computes with (0 when not applicable).</summary>
     int Threads { get; }
 
-    /// <summary>A zero-filled float32 tensor <c>[rows, columns]</c>.</summary>
-    IDeviceTensor Allocate(int rows, int columns);
+    /// <summary>
+    /// A zero-filled tensor <c>[rows, columns]</c>: float32 (every activation), or float16 for compact key/value
+    /// storage, which <see cref="Linear"/> (without accumulate), <see cref="CopyRows"/> and <see cref="Attention"/>
+    /// (keys and values) accept.
+    /// </summary>
+    IDeviceTensor Allocate(int rows, int columns, TensorDType dtype = TensorDType.Float32);
 
     /// <summary>Copies host floats into rows of a float32 tensor (<c>source.Length = view.Rows · Columns</c>).</summary>
     void Upload(ReadOnlySpan<float> source, TensorView destination);

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
 using Hark.Engines.Backends;
 
 namespace Hark.Engines.Cpu;
@@ -20,8 +19,9 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
     private bool _packing;
     private bool _gemmMode;
     private float* _q;
-    private float* _k;
-    private float* _v;
+    private byte* _k;
+    private byte* _v;
+    private bool _halfKv;
     private float* _o;
     private float* _recorded;
     private int _d;
@@ -45,8 +45,9 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
         _headDim = _d / _heads;
         _q = q.Row(args.Query.RowOffset);
         _o = o.Row(args.Output.RowOffset);
-        _k = k.Data;
-        _v = v.Data;
+        _k = k.Bytes;
+        _v = v.Bytes;
+        _halfKv = k.DType == TensorDType.Float16;
         _kvStride = args.KvStride;
         _kvLength = args.KvLength;
         _tq = args.QueriesPerSequence;
@@ -58,7 +59,7 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
         args.KvIndex.CopyTo(_kvIndex);
         if (_recordHeads.Length < _recordCount) _recordHeads = new int[_recordCount];
         args.RecordHeads.CopyTo(_recordHeads);
-        _gemmMode = _sequences == 1 && !_causal && _recordCount == 0 && _tq >= 32;
+        _gemmMode = _sequences == 1 && !_causal && _recordCount == 0 && _tq >= 32 && !_halfKv;
         fixed (float* recorded = args.Recorded)
         {
             _recorded = recorded;
@@ -96,7 +97,7 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
 
     public void Execute(int task, int worker)
     {
-        if (!_gemmMode) ExecuteDot(task / _heads, task % _heads, worker);
+        if (!_gemmMode) ExecuteDot(task % _sequences, task / _sequences, worker); // head-major: beams of a window share K/V in cache
         else if (_packing) ExecutePack(task);
         else ExecuteBlock(task / _qBlocks, task % _qBlocks, worker);
     }
@@ -106,8 +107,8 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
     {
         var head = task >> 1;
         var entry = _kvIndex[0] * (long)_kvStride * _d;
-        if ((task & 1) == 0) WeightPacking.PackStrided(_k + entry + head * _headDim, _d, 1, _kvLength, _headDim, PackedK(head));
-        else WeightPacking.PackStrided(_v + entry + head * _headDim, 1, _d, _headDim, _kvLength, PackedV(head));
+        if ((task & 1) == 0) WeightPacking.PackStrided((float*)_k + entry + head * _headDim, _d, 1, _kvLength, _headDim, PackedK(head));
+        else WeightPacking.PackStrided((float*)_v + entry + head * _headDim, 1, _d, _headDim, _kvLength, PackedV(head));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -139,14 +140,27 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
             var row = (long)sequence * _tq + t;
             var q = _q + row * _d + head * _headDim;
             var visible = _causal ? _kvLength - _tq + t + 1 : _kvLength;
-            var keys = _k + entryRow * _d + head * _headDim;
-            for (var j = 0; j < visible; j++) p[j] = CpuMath.Dot(q, keys + (long)j * _d, _headDim);
+            var first = entryRow * _d + head * _headDim;
+            if (_halfKv)
+            {
+                for (var j = 0; j < visible; j++) p[j] = CpuMath.Dot(q, (Half*)_k + first + (long)j * _d, _headDim);
+            }
+            else
+            {
+                for (var j = 0; j < visible; j++) p[j] = CpuMath.Dot(q, (float*)_k + first + (long)j * _d, _headDim);
+            }
             var probabilities = p[..visible];
             CpuMath.ScaledSoftmax(probabilities, _scale);
             var o = _o + row * _d + head * _headDim;
             new Span<float>(o, _headDim).Clear();
-            var values = _v + entryRow * _d + head * _headDim;
-            for (var j = 0; j < visible; j++) CpuMath.Axpy(p[j], values + (long)j * _d, o, _headDim);
+            if (_halfKv)
+            {
+                for (var j = 0; j < visible; j++) CpuMath.Axpy(p[j], (Half*)_v + first + (long)j * _d, o, _headDim);
+            }
+            else
+            {
+                for (var j = 0; j < visible; j++) CpuMath.Axpy(p[j], (float*)_v + first + (long)j * _d, o, _headDim);
+            }
             if (recordSlot >= 0)
             {
                 var dst = new Span<float>(_recorded + (((long)recordSlot * _sequences + sequence) * _tq + t) * _kvLength, _kvLength);

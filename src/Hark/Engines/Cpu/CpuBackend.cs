@@ -16,7 +16,6 @@ public sealed unsafe class CpuBackend : IOpBackend
     private readonly WorkerScratch _scratch;
     private readonly LinearJob _linear;
     private readonly AttentionJob _attention;
-    private CpuTensor? _im2col;
     private float[] _row = new float[64];
 
     /// <summary>Creates the backend.</summary>
@@ -41,7 +40,7 @@ public sealed unsafe class CpuBackend : IOpBackend
     public static string KernelName => GemmKernels.Path.ToString().ToLowerInvariant();
 
     /// <inheritdoc />
-    public IDeviceTensor Allocate(int rows, int columns) => new CpuTensor(rows, columns);
+    public IDeviceTensor Allocate(int rows, int columns, TensorDType dtype = TensorDType.Float32) => new CpuTensor(rows, columns, dtype);
 
     /// <inheritdoc />
     public void Upload(ReadOnlySpan<float> source, TensorView destination)
@@ -75,12 +74,13 @@ public sealed unsafe class CpuBackend : IOpBackend
     {
         var w = Packed(weight);
         var xt = Dense(x.Tensor);
-        var yt = Dense(y.Tensor);
+        var yt = AnyDense(y.Tensor);
+        if (yt.DType != TensorDType.Float32 && accumulate) throw new ArgumentException("accumulate needs a float32 output", nameof(accumulate));
         if (xt.Columns != w.Columns || yt.Columns != w.Rows || x.Rows != y.Rows)
             throw new ArgumentException($"linear shapes disagree: x [{x.Rows}, {xt.Columns}], W [{w.Rows}, {w.Columns}], y [{y.Rows}, {yt.Columns}]");
         var b = bias is null ? null : Vector(bias, w.Rows);
         lock (_gate)
-            _linear.Run(_team, xt.Row(x.RowOffset), xt.Columns, x.Rows, w, b, yt.Row(y.RowOffset), yt.Columns, activation, accumulate);
+            _linear.Run(_team, xt.Row(x.RowOffset), xt.Columns, x.Rows, w, b, yt.Bytes + y.RowOffset * yt.RowBytes, yt.DType, yt.Columns, activation, accumulate);
     }
 
     /// <inheritdoc />
@@ -94,26 +94,24 @@ public sealed unsafe class CpuBackend : IOpBackend
         var outLength = (x.Rows + stride - 1) / stride;
         if (w.Columns != kernel * channels || y.Rows != outLength)
             throw new ArgumentException($"conv1d shapes disagree: x [{x.Rows}, {channels}], W [{w.Rows}, {w.Columns}], y rows {y.Rows} (expected {outLength})");
+        // The im2col matrix lives only for this call: the stem runs once per window, and keeping it would add
+        // 14 MB (small) to the decoder's resident memory.
+        using var im2col = new CpuTensor(outLength, w.Columns);
         lock (_gate)
         {
-            if (_im2col is null || _im2col.Rows < outLength || _im2col.Columns != w.Columns)
-            {
-                _im2col?.Dispose();
-                _im2col = new CpuTensor(outLength, w.Columns);
-            }
             // im2col: row t holds x[t·stride − 1 + j] for j = 0..2 (zeros outside), matching the linearised kernel.
             for (var t = 0; t < outLength; t++)
             {
                 for (var j = 0; j < kernel; j++)
                 {
                     var source = t * stride - 1 + j;
-                    var dst = new Span<float>(_im2col.Row(t) + j * channels, channels);
+                    var dst = new Span<float>(im2col.Row(t) + j * channels, channels);
                     if (source < 0 || source >= x.Rows) dst.Clear();
                     else new ReadOnlySpan<float>(xt.Row(x.RowOffset + source), channels).CopyTo(dst);
                 }
             }
             var yt = Dense(y.Tensor);
-            _linear.Run(_team, _im2col.Data, _im2col.Columns, outLength, w, Vector(bias, w.Rows), yt.Row(y.RowOffset), yt.Columns, activation, false);
+            _linear.Run(_team, im2col.Data, im2col.Columns, outLength, w, Vector(bias, w.Rows), (byte*)yt.Row(y.RowOffset), TensorDType.Float32, yt.Columns, activation, false);
         }
     }
 
@@ -194,14 +192,14 @@ public sealed unsafe class CpuBackend : IOpBackend
     /// <inheritdoc />
     public void CopyRows(IDeviceTensor source, ReadOnlySpan<int> sourceStarts, IDeviceTensor destination, ReadOnlySpan<int> destinationStarts, int rowsPerBlock)
     {
-        var s = Dense(source);
-        var d = Dense(destination);
-        if (s.Columns != d.Columns || sourceStarts.Length != destinationStarts.Length) throw new ArgumentException("copy shapes disagree");
+        var s = AnyDense(source);
+        var d = AnyDense(destination);
+        if (s.Columns != d.Columns || s.DType != d.DType || sourceStarts.Length != destinationStarts.Length) throw new ArgumentException("copy shapes disagree");
         for (var i = 0; i < sourceStarts.Length; i++)
         {
             if (sourceStarts[i] < 0 || sourceStarts[i] + rowsPerBlock > s.Rows || destinationStarts[i] < 0 || destinationStarts[i] + rowsPerBlock > d.Rows)
                 throw new ArgumentOutOfRangeException(nameof(sourceStarts), "row block outside the tensor");
-            s.Span(sourceStarts[i], rowsPerBlock).CopyTo(d.Span(destinationStarts[i], rowsPerBlock));
+            Buffer.MemoryCopy(s.Bytes + sourceStarts[i] * s.RowBytes, d.Bytes + destinationStarts[i] * d.RowBytes, rowsPerBlock * d.RowBytes, rowsPerBlock * s.RowBytes);
         }
     }
 
@@ -209,8 +207,9 @@ public sealed unsafe class CpuBackend : IOpBackend
     public void Attention(in AttentionArgs args)
     {
         var q = Dense(args.Query.Tensor);
-        var k = Dense(args.Keys);
-        var v = Dense(args.Values);
+        var k = AnyDense(args.Keys);
+        var v = AnyDense(args.Values);
+        if (k.DType != v.DType) throw new ArgumentException("keys and values must share a dtype", nameof(args));
         var o = Dense(args.Output.Tensor);
         if (args.Heads <= 0 || q.Columns % args.Heads != 0 || k.Columns != q.Columns || v.Columns != q.Columns || o.Columns != q.Columns)
             throw new ArgumentException("attention widths disagree");
@@ -232,11 +231,15 @@ public sealed unsafe class CpuBackend : IOpBackend
         _team.Dispose();
         _scratch.Dispose();
         _attention.Dispose();
-        _im2col?.Dispose();
     }
 
     private static CpuTensor Dense(IDeviceTensor t) =>
-        t as CpuTensor ?? throw new ArgumentException($"expected a float32 tensor of the CPU backend, got {t?.GetType().Name ?? "null"}");
+        t is CpuTensor { DType: TensorDType.Float32 } c
+            ? c
+            : throw new ArgumentException($"expected a float32 tensor of the CPU backend, got {t?.GetType().Name ?? "null"} {t?.DType}");
+
+    private static CpuTensor AnyDense(IDeviceTensor t) =>
+        t as CpuTensor ?? throw new ArgumentException($"expected a dense tensor of the CPU backend, got {t?.GetType().Name ?? "null"}");
 
     private static PackedWeight Packed(IDeviceTensor t) =>
         t as PackedWeight ?? throw new ArgumentException($"expected a weight created by the CPU backend, got {t?.GetType().Name ?? "null"}");

@@ -38,10 +38,16 @@ internal static unsafe class GemmKernels
     /// <c>C[m, p·32 + j] = Σ_k A[m, k] · panel_p[k][j]</c> for <paramref name="mCount"/> ≤ <see cref="MC"/> rows and
     /// <paramref name="pCount"/> panels. <paramref name="c"/> must hold <see cref="MC"/> rows of <paramref name="ldc"/> floats.
     /// </summary>
-    public static void Block<TL>(float* a, nint lda, int mCount, byte* panels, long panelBytes, int pCount, int k, float* c, nint ldc)
+    /// <remarks>
+    /// With a <paramref name="slab"/> (<c>KC·32</c> floats) and several row tiles, each 2-byte or int8 panel slab is
+    /// widened once into it and the fp32 kernel reused across the tiles: same values, same order, same result, and
+    /// the conversion cost is paid once per 96 rows instead of once per 6.
+    /// </remarks>
+    public static void Block<TL>(float* a, nint lda, int mCount, byte* panels, long panelBytes, int pCount, int k, float* c, nint ldc, float* slab = null)
         where TL : struct, IWeightLoader
     {
         var path = Path;
+        var widen = typeof(TL) != typeof(Float32Loader) && slab != null && mCount > 6 && path != KernelPath.Scalar;
         for (var k0 = 0; k0 < k; k0 += KC)
         {
             var kc = Math.Min(KC, k - k0);
@@ -50,24 +56,54 @@ internal static unsafe class GemmKernels
             {
                 var b = panels + p * panelBytes + (long)k0 * NR * TL.ElementSize;
                 var cp = c + p * NR;
-                switch (path)
+                if (widen)
                 {
-                    case KernelPath.Avx512 when mCount == 1:
-                        Kernel512Row<TL>(a + k0, b, kc, cp, accumulate);
-                        break;
-                    case KernelPath.Avx512:
-                        for (var m = 0; m < mCount; m += 6)
-                            Kernel512<TL>(a + m * lda + k0, lda, Math.Min(6, mCount - m), b, kc, cp + m * ldc, ldc, accumulate);
-                        break;
-                    case KernelPath.Avx2:
-                        for (var m = 0; m < mCount; m += 2)
-                            Kernel256<TL>(a + m * lda + k0, lda, Math.Min(2, mCount - m), b, kc, cp + m * ldc, ldc, accumulate);
-                        break;
-                    default:
-                        for (var m = 0; m < mCount; m++) KernelScalar<TL>(a + m * lda + k0, b, kc, cp + m * ldc, accumulate);
-                        break;
+                    Widen<TL>(b, kc * NR, slab);
+                    Tiles<Float32Loader>(path, a + k0, lda, mCount, (byte*)slab, kc, cp, ldc, accumulate);
+                }
+                else
+                {
+                    Tiles<TL>(path, a + k0, lda, mCount, b, kc, cp, ldc, accumulate);
                 }
             }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tiles<TL>(KernelPath path, float* a, nint lda, int mCount, byte* b, int kc, float* c, nint ldc, bool accumulate)
+        where TL : struct, IWeightLoader
+    {
+        switch (path)
+        {
+            case KernelPath.Avx512 when mCount == 1:
+                Kernel512Row<TL>(a, b, kc, c, accumulate);
+                break;
+            case KernelPath.Avx512:
+                for (var m = 0; m < mCount; m += 6)
+                    Kernel512<TL>(a + m * lda, lda, Math.Min(6, mCount - m), b, kc, c + m * ldc, ldc, accumulate);
+                break;
+            case KernelPath.Avx2:
+                for (var m = 0; m < mCount; m += 2)
+                    Kernel256<TL>(a + m * lda, lda, Math.Min(2, mCount - m), b, kc, c + m * ldc, ldc, accumulate);
+                break;
+            default:
+                for (var m = 0; m < mCount; m++) KernelScalar<TL>(a + m * lda, b, kc, c + m * ldc, accumulate);
+                break;
+        }
+    }
+
+    /// <summary>Widens <paramref name="count"/> (a multiple of 32) packed elements to float32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Widen<TL>(byte* source, int count, float* destination)
+        where TL : struct, IWeightLoader
+    {
+        if (Path == KernelPath.Avx512)
+        {
+            for (var i = 0; i < count; i += 16) TL.Load512(source + i * TL.ElementSize).Store(destination + i);
+        }
+        else
+        {
+            for (var i = 0; i < count; i += 8) TL.Load256(source + i * TL.ElementSize).Store(destination + i);
         }
     }
 

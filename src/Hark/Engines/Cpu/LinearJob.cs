@@ -18,13 +18,15 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch) : ITeamJob
     private int _m;
     private PackedWeight _w = null!;
     private float* _bias;
-    private float* _y;
+    private byte* _y;
+    private TensorDType _yType;
     private int _ldy;
     private Activation _activation;
     private bool _accumulate;
     private int _nChunks;
+    private int _panelsPerTask;
 
-    public void Run(ThreadTeam team, float* x, int ldx, int m, PackedWeight w, float* bias, float* y, int ldy, Activation activation, bool accumulate)
+    public void Run(ThreadTeam team, float* x, int ldx, int m, PackedWeight w, float* bias, byte* y, TensorDType yType, int ldy, Activation activation, bool accumulate)
     {
         _x = x;
         _ldx = ldx;
@@ -32,10 +34,14 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch) : ITeamJob
         _w = w;
         _bias = bias;
         _y = y;
+        _yType = yType;
         _ldy = ldy;
         _activation = activation;
         _accumulate = accumulate;
-        _nChunks = (w.Panels + PanelsPerTask - 1) / PanelsPerTask;
+        // Few rows (decoder steps): one panel per task so both threads get work on narrow layers. The split never
+        // changes results: every output element is reduced over K in the same order whatever the chunking.
+        _panelsPerTask = m <= 16 ? 1 : PanelsPerTask;
+        _nChunks = (w.Panels + _panelsPerTask - 1) / _panelsPerTask;
         var mChunks = (m + GemmKernels.MC - 1) / GemmKernels.MC;
         team.Run(this, mChunks * _nChunks);
         _w = null!;
@@ -48,8 +54,8 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch) : ITeamJob
         var nChunk = task % _nChunks;
         var m0 = mChunk * GemmKernels.MC;
         var mCount = Math.Min(GemmKernels.MC, _m - m0);
-        var p0 = nChunk * PanelsPerTask;
-        var pCount = Math.Min(PanelsPerTask, _w.Panels - p0);
+        var p0 = nChunk * _panelsPerTask;
+        var pCount = Math.Min(_panelsPerTask, _w.Panels - p0);
         const int ldc = PanelsPerTask * PackedWeight.PanelWidth;
         var c = scratch.Tile(worker);
         var a = _x + (long)m0 * _ldx;
@@ -60,13 +66,13 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch) : ITeamJob
                 GemmKernels.Block<Float32Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc);
                 break;
             case TensorDType.Float16:
-                GemmKernels.Block<Float16Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc);
+                GemmKernels.Block<Float16Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc, scratch.Slab(worker));
                 break;
             case TensorDType.BFloat16:
-                GemmKernels.Block<BFloat16Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc);
+                GemmKernels.Block<BFloat16Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc, scratch.Slab(worker));
                 break;
             case TensorDType.Int8:
-                GemmKernels.Block<Int8Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc);
+                GemmKernels.Block<Int8Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc, scratch.Slab(worker));
                 break;
             default:
                 throw new InvalidOperationException($"unsupported weight dtype {_w.DType}");
@@ -80,7 +86,12 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch) : ITeamJob
             if (scales != null) TensorPrimitives.Multiply(row, new ReadOnlySpan<float>(scales + n0, width), row);
             if (_bias != null) TensorPrimitives.Add(row, new ReadOnlySpan<float>(_bias + n0, width), row);
             if (_activation == Activation.Gelu) CpuMath.Gelu(row);
-            var y = new Span<float>(_y + (long)(m0 + r) * _ldy + n0, width);
+            if (_yType == TensorDType.Float16)
+            {
+                TensorPrimitives.ConvertToHalf(row, new Span<Half>((Half*)_y + (long)(m0 + r) * _ldy + n0, width));
+                continue;
+            }
+            var y = new Span<float>((float*)_y + (long)(m0 + r) * _ldy + n0, width);
             if (_accumulate) TensorPrimitives.Add(y, row, y);
             else row.CopyTo(y);
         }

@@ -21,6 +21,8 @@ internal static unsafe class WeightPacking
         try
         {
             var scales = packed.Scales;
+            var halves = dtype == TensorDType.Float16 ? new Half[k] : [];
+            var brains = dtype == TensorDType.BFloat16 ? new ushort[k] : [];
             for (var row = 0; row < n; row++)
             {
                 var src = w.Slice(row * k, k);
@@ -36,18 +38,17 @@ internal static unsafe class WeightPacking
                     case TensorDType.Float16:
                         {
                             var dst = (Half*)packed.Data + baseOffset;
-                            for (var i = 0; i < k; i++) dst[(long)i * NR] = (Half)src[i];
+                            var row16 = halves.AsSpan(0, k);
+                            System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(src, row16);
+                            for (var i = 0; i < k; i++) dst[(long)i * NR] = row16[i];
                             break;
                         }
                     case TensorDType.BFloat16:
                         {
                             var dst = (ushort*)packed.Data + baseOffset;
-                            Span<ushort> one = stackalloc ushort[1];
-                            for (var i = 0; i < k; i++)
-                            {
-                                Checkpoints.DTypeConversion.Float32ToBFloat16(src.Slice(i, 1), one);
-                                dst[(long)i * NR] = one[0];
-                            }
+                            var bits = brains.AsSpan(0, k);
+                            Checkpoints.DTypeConversion.Float32ToBFloat16(src, bits);
+                            for (var i = 0; i < k; i++) dst[(long)i * NR] = bits[i];
                             break;
                         }
                     case TensorDType.Int8:

@@ -7,18 +7,26 @@ namespace Hark.Engines.Cpu;
 internal sealed unsafe class WorkerScratch : IDisposable
 {
     private readonly NativeBuffer[] _tiles;
+    private readonly NativeBuffer[] _slabs;
     private readonly NativeBuffer?[] _attention;
 
     public WorkerScratch(int workers)
     {
         _tiles = new NativeBuffer[workers];
         _attention = new NativeBuffer?[workers];
+        _slabs = new NativeBuffer[workers];
         for (var i = 0; i < workers; i++)
+        {
             _tiles[i] = new NativeBuffer((long)GemmKernels.MC * LinearJob.PanelsPerTask * PackedWeight.PanelWidth * sizeof(float));
+            _slabs[i] = new NativeBuffer((long)GemmKernels.KC * PackedWeight.PanelWidth * sizeof(float));
+        }
     }
 
     /// <summary>A <c>[MC, PanelsPerTask·32]</c> GEMM tile of worker <paramref name="worker"/>.</summary>
     public float* Tile(int worker) => (float*)_tiles[worker].Pointer;
+
+    /// <summary>A <c>[KC, 32]</c> slab for widening 2-byte and int8 weight panels.</summary>
+    public float* Slab(int worker) => (float*)_slabs[worker].Pointer;
 
     /// <summary>Worker <paramref name="worker"/>'s attention buffer of at least <paramref name="floats"/> floats.</summary>
     public float* Attention(int worker, long floats)
@@ -41,6 +49,7 @@ internal sealed unsafe class WorkerScratch : IDisposable
     public void Dispose()
     {
         foreach (var t in _tiles) t.Dispose();
+        foreach (var s in _slabs) s.Dispose();
         foreach (var a in _attention) a?.Dispose();
     }
 }

@@ -64,12 +64,12 @@ public sealed class OnnxEngine : IWhisperEngine
         if (options.IntraOpThreads < 0) throw new HarkInputException("must be 0 (default) or more", field: "--threads");
         var provider = OnnxExecutionProviders.Select(options.Device, OrtEnv.Instance().GetAvailableProviders());
         var dir = ModelDirectory(folder);
-        var config = HfConfigJson.Read(ConfigPath(dir, folder));
+        var config = WhisperConfigFile.Read(ConfigPath(dir, folder));
         var files = DecoderFiles(dir, options);
         var used = files.Append(Path.Combine(dir, OptimumNames.EncoderFile)).ToList();
         var description = new EngineDescription("onnx",
             new EngineDevice(OnnxExecutionProviders.Kind(options.Device), options.DeviceIndex),
-            Precision(dir), options.IntraOpThreads, used.Sum(FileBytes));
+            Precision(dir), options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount, used.Sum(FileBytes));
         var engine = new OnnxEngine(config, description, options, provider);
         try
         {
@@ -84,6 +84,14 @@ public sealed class OnnxEngine : IWhisperEngine
                     default: engine.DecoderMerged = session; break;
                 }
             }
+            CheckInputs(engine.Encoder, Path.Combine(dir, OptimumNames.EncoderFile));
+            foreach (var file in files)
+                CheckInputs(Path.GetFileName(file) switch
+                {
+                    OptimumNames.DecoderFile => engine.Decoder!,
+                    OptimumNames.DecoderWithPastFile => engine.DecoderWithPast!,
+                    _ => engine.DecoderMerged!,
+                }, file);
             var anyDecoder = engine.DecoderMerged ?? engine.DecoderWithPast!;
             engine.CacheType = anyDecoder.InputMetadata[OptimumNames.Past(0, false, false)].ElementDataType;
             engine.StatesType = (engine.DecoderMerged ?? engine.Decoder!).InputMetadata[OptimumNames.EncoderHiddenStates].ElementDataType;
@@ -154,6 +162,7 @@ public sealed class OnnxEngine : IWhisperEngine
         DecoderMerged?.Dispose();
         Gather.Dispose();
         _sessionOptions.Dispose();
+        if (!ReferenceEquals(DeviceMemory, OrtMemoryInfo.DefaultInstance)) DeviceMemory.Dispose();
     }
 
     private InferenceSession Open(string path)
@@ -181,6 +190,18 @@ public sealed class OnnxEngine : IWhisperEngine
             throw new OnnxProviderUnavailableException(options.Device, $"{provider} is listed but failed to start: {e.Message}. {OnnxExecutionProviders.WhereToGet(options.Device)}");
         }
         return s;
+    }
+
+    /// <summary>Every input must be one the engine feeds (Optimum's Whisper names); anything else would fail at run time.</summary>
+    private static void CheckInputs(InferenceSession session, string path)
+    {
+        foreach (var name in session.InputMetadata.Keys)
+        {
+            var known = name is OptimumNames.InputFeatures or OptimumNames.InputIds or OptimumNames.EncoderHiddenStates or OptimumNames.UseCacheBranch
+                || name.StartsWith("past_key_values.", StringComparison.Ordinal);
+            if (!known)
+                throw new HarkInputException($"has input '{name}', which an Optimum Whisper export does not have; expected input_features, input_ids, encoder_hidden_states, past_key_values.*, use_cache_branch", path, name);
+        }
     }
 
     private static string ModelDirectory(string folder)

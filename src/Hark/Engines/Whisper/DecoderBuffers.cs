@@ -6,7 +6,7 @@ namespace Hark.Engines.Whisper;
 /// Activation buffers of a decoder session, sized for the largest step seen so far. They grow only when a step
 /// feeds more rows than any before (the prompt), so the one-token-per-step loop allocates nothing.
 /// </summary>
-internal sealed class DecoderBuffers(IOpBackend backend, int dModel, int ffn, int vocab) : IDisposable
+internal sealed class DecoderBuffers(IOpBackend backend, int dModel, int ffn, int vocab, TensorDType cacheType) : IDisposable
 {
     public int RowCapacity { get; private set; }
     public int OutputCapacity { get; private set; }
@@ -32,8 +32,8 @@ internal sealed class DecoderBuffers(IOpBackend backend, int dModel, int ffn, in
         X = backend.Allocate(rows, dModel);
         Norm = backend.Allocate(rows, dModel);
         Q = backend.Allocate(rows, dModel);
-        K = backend.Allocate(rows, dModel);
-        V = backend.Allocate(rows, dModel);
+        K = backend.Allocate(rows, dModel, cacheType);
+        V = backend.Allocate(rows, dModel, cacheType);
         Attended = backend.Allocate(rows, dModel);
         Hidden = backend.Allocate(rows, ffn);
         Tokens = new int[rows];

@@ -4,19 +4,21 @@ namespace Hark.Engines.Whisper;
 
 /// <summary>
 /// Self-attention keys and values of every decoder layer, <c>[sequences · maxLength, d]</c>, preallocated for the
-/// whole session. A beam reorder copies each layer into one spare tensor and swaps, so it costs one layer of memory.
+/// whole session (float16 unless the engine runs float32 weights). A beam reorder copies each layer into one spare tensor and swaps, so it costs one layer of memory.
 /// </summary>
 internal sealed class KvCache : IDisposable
 {
     private readonly IOpBackend _backend;
     private readonly int _dModel;
     private readonly int _maxLength;
+    private readonly TensorDType _dtype;
     private IDeviceTensor _spare;
     private int[] _from;
     private int[] _to;
 
-    public KvCache(IOpBackend backend, int layers, int dModel, int maxLength, int sequences)
+    public KvCache(IOpBackend backend, int layers, int dModel, int maxLength, int sequences, TensorDType dtype)
     {
+        _dtype = dtype;
         _backend = backend;
         _dModel = dModel;
         _maxLength = maxLength;
@@ -25,10 +27,10 @@ internal sealed class KvCache : IDisposable
         V = new IDeviceTensor[layers];
         for (var l = 0; l < layers; l++)
         {
-            K[l] = backend.Allocate(sequences * maxLength, dModel);
-            V[l] = backend.Allocate(sequences * maxLength, dModel);
+            K[l] = backend.Allocate(sequences * maxLength, dModel, dtype);
+            V[l] = backend.Allocate(sequences * maxLength, dModel, dtype);
         }
-        _spare = backend.Allocate(sequences * maxLength, dModel);
+        _spare = backend.Allocate(sequences * maxLength, dModel, dtype);
         _from = new int[sequences];
         _to = new int[sequences];
     }
@@ -48,7 +50,7 @@ internal sealed class KvCache : IDisposable
         {
             _spare.Dispose();
             Capacity = count;
-            _spare = _backend.Allocate(count * _maxLength, _dModel);
+            _spare = _backend.Allocate(count * _maxLength, _dModel, _dtype);
             _from = new int[count];
             _to = new int[count];
             for (var l = 0; l < K.Length; l++)
@@ -86,7 +88,7 @@ internal sealed class KvCache : IDisposable
 
     private IDeviceTensor Grow(IDeviceTensor tensor, ReadOnlySpan<int> sourceRows, int length)
     {
-        var grown = _backend.Allocate(Capacity * _maxLength, _dModel);
+        var grown = _backend.Allocate(Capacity * _maxLength, _dModel, _dtype);
         if (length > 0)
         {
             Fill(sourceRows);

@@ -59,16 +59,19 @@ internal sealed class WhisperDecoderSession : IDecoderSession
         }
         _selfIndex = Enumerable.Range(0, sequences).ToArray();
         _scratchIndex = new int[sequences];
-        _buffers = new DecoderBuffers(backend, config.DModel, config.DecoderFfnDim, config.VocabSize);
-        _cache = new KvCache(backend, config.DecoderLayers, config.DModel, _maxLength, sequences);
+        // Reduced-precision engines keep K/V in float16: decoding is memory-bound and the cross K/V of every layer is
+        // re-read per token. float32 engines keep float32 K/V so they stay the exact reference.
+        var cacheType = weights.RoundTo == TensorDType.Float32 ? TensorDType.Float32 : TensorDType.Float16;
+        _buffers = new DecoderBuffers(backend, config.DModel, config.DecoderFfnDim, config.VocabSize, cacheType);
+        _cache = new KvCache(backend, config.DecoderLayers, config.DModel, _maxLength, sequences, cacheType);
         int positions = config.MaxSourcePositions, layers = config.DecoderLayers;
         _crossK = new IDeviceTensor[layers];
         _crossV = new IDeviceTensor[layers];
         for (var l = 0; l < layers; l++)
         {
             var a = weights.DecoderLayers[l].Cross;
-            _crossK[l] = backend.Allocate(entries.Count * positions, config.DModel);
-            _crossV[l] = backend.Allocate(entries.Count * positions, config.DModel);
+            _crossK[l] = backend.Allocate(entries.Count * positions, config.DModel, cacheType);
+            _crossV[l] = backend.Allocate(entries.Count * positions, config.DModel, cacheType);
             for (var e = 0; e < entries.Count; e++)
             {
                 var source = TensorView.Of(encoded, entries[e] * positions, positions);
