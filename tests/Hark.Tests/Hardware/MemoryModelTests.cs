@@ -55,14 +55,16 @@ public class MemoryModelTests
     }
 
     [Fact]
-    public void Estimates_grow_with_batch_and_model_size_and_never_shrink_with_beams()
+    public void Estimates_never_shrink_with_batch_or_beams_and_grow_with_model_size()
     {
         Gen.Select(Gen.Int[1, 64], Gen.Int[1, 8], Gen.Int[0, 2].Select(i => new[] { ComputePrecision.Float32, ComputePrecision.Float16, ComputePrecision.Int8 }[i]))
             .Sample((batch, beam, precision) =>
             {
                 var c = WhisperPresets.Get("base");
                 var e = MemoryModel.Estimate(c, precision, batch, beam).TotalBytes;
-                return MemoryModel.Estimate(c, precision, batch + 1, beam).TotalBytes > e
+                // >= for batch: at float16 the load-time staging of the embedding can be the peak of small batches.
+                return MemoryModel.Estimate(c, precision, batch + 1, beam).TotalBytes >= e
+                       && MemoryModel.Estimate(c, precision, batch + 16, beam).TotalBytes > e
                        && MemoryModel.Estimate(c, precision, batch, beam + 1).TotalBytes >= e   // beams add to the decode phase only
                        && MemoryModel.Estimate(WhisperPresets.Get("small"), precision, batch, beam).TotalBytes > e;
             });
