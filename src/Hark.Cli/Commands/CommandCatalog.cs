@@ -11,6 +11,7 @@ internal static class CommandCatalog
         yield return ConvertCommand.Create();
         yield return InspectCommand.Create();
         yield return DoctorCommand.Create();
+        yield return BenchCommand.Create();
         yield return DevCommand.Create();
     }
 }

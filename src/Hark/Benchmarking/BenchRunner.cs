@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using Hark.Audio;
+using Hark.Checkpoints;
+using Hark.Engines;
+using Hark.Engines.Instrumentation;
+using Hark.Evaluation;
+using Hark.Tokenization;
+using Hark.Transcription;
+
+namespace Hark.Benchmarking;
+
+/// <summary>
+/// Runs the bench: every available configuration of engine × precision × batch, interleaved round by round in this
+/// one process (<see cref="BenchSchedule"/>), warm-up runs first, then measured runs summarised as medians and spread.
+/// </summary>
+public static class BenchRunner
+{
+    /// <summary>
+    /// What a batch size means: the transcription API decodes one 30-second window at a time (long-form decoding
+    /// conditions each window on the previous one), so batch N is N files transcribed concurrently through one
+    /// loaded model; a single input is repeated to fill the N streams.
+    /// </summary>
+    public const string BatchMeaning = "batch N = N files transcribed concurrently on one loaded model (inputs repeated to fill N streams)";
+
+    /// <summary>How <see cref="BenchResult.PeakRssBytes"/> is attributed.</summary>
+    public const string MemoryMethod =
+        "baseline RSS before any engine + RSS growth at this engine's load + largest RSS peak above the run's start RSS (peak reset before each run)";
+
+    /// <summary>Measures the model in <paramref name="modelFolder"/> on <paramref name="inputs"/>.</summary>
+    /// <param name="modelFolder">Hugging Face layout folder (config, weights, tokenizer).</param>
+    /// <param name="inputs">Audio files with optional references.</param>
+    /// <param name="options">Matrix, runs and cache.</param>
+    /// <param name="progress">Receives one line per step (loading, conversion, each run).</param>
+    /// <param name="cancellationToken">Stops between and inside runs.</param>
+    /// <exception cref="HarkInputException">Bad inputs or options.</exception>
+    public static async Task<BenchReport> RunAsync(string modelFolder, IReadOnlyList<BenchInput> inputs, BenchOptions options,
+        IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        if (inputs.Count == 0) throw new HarkInputException("give audio to transcribe with --audio FILE or --manifest TSV", field: "--audio");
+        var clock = Stopwatch.StartNew();
+        var loadAverage = ReadLoadAverage();
+
+        using var checkpoint = WhisperCheckpoint.Open(modelFolder);
+        var tokenizer = new TokenizerAdapter(WhisperTokenizer.FromFolder(modelFolder));
+        var fingerprint = BenchModels.ModelFingerprint(modelFolder);
+        var mels = new MelFeatures[inputs.Count];
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            progress?.Report($"features of {Path.GetFileName(inputs[i].Path)}");
+            var samples = await AudioLoader.LoadAsync(inputs[i].Path, cancellationToken).ConfigureAwait(false);
+            var spec = LogMel.Compute(samples, checkpoint.Config.NumMelBins, AudioConstants.SamplesPerChunk, options.Threads);
+            mels[i] = new MelFeatures(spec.Data, spec.NMels, spec.Frames);
+        }
+
+        var plan = BenchMatrix.Plan(checkpoint.Config, options,
+            kind => kind == EngineKind.Onnx ? BenchModels.OnnxUnavailableReason() : null,
+            options.AvailableMemoryBytes ?? BenchMatrix.AvailableMemoryBytes());
+        var skipped = plan.Skipped.ToList();
+        var baseline = SettledRss();
+
+        // One engine per (engine, precision), shared by its batch sizes; loaded up front so rounds can interleave.
+        var loaded = new Dictionary<(EngineKind, ComputePrecision), Loaded>();
+        var runnable = new List<BenchConfiguration>();
+        try
+        {
+            foreach (var configuration in plan.Runnable)
+            {
+                var key = (configuration.Engine, configuration.Precision);
+                if (!loaded.TryGetValue(key, out var prepared))
+                {
+                    progress?.Report($"loading {BenchConfiguration.EngineName(key.Engine)} {BenchPrecisions.ToName(key.Precision)}");
+                    prepared = TryLoad(checkpoint, fingerprint, key.Engine, key.Precision, options, tokenizer, cancellationToken);
+                    loaded[key] = prepared;
+                    if (prepared.Error is not null)
+                        skipped.AddRange(plan.Runnable.Where(c => (c.Engine, c.Precision) == key).Select(c => new SkippedConfiguration(c, prepared.Error)));
+                }
+                if (prepared.Error is null) runnable.Add(configuration);
+            }
+
+            var runs = runnable.Select(_ => new List<RunMeasurement>()).ToArray();
+            var transient = new long[runnable.Count];
+            var schedule = BenchSchedule.Interleave(runnable.Count, options.Warmup, options.Runs);
+            foreach (var slot in schedule)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var configuration = runnable[slot.Configuration];
+                var engine = loaded[(configuration.Engine, configuration.Precision)];
+                progress?.Report($"round {slot.Round + 1}/{options.Warmup + options.Runs}{(slot.Warmup ? " (warm-up)" : "")}: {configuration.Name}");
+                var start = SettledRss();
+                ProcessMemory.ResetPeak();
+                engine.Timed!.Reset();
+                var measurement = await RunOnceAsync(engine, configuration.BatchSize, inputs, mels, options, cancellationToken).ConfigureAwait(false);
+                transient[slot.Configuration] = Math.Max(transient[slot.Configuration], Math.Max(0, ProcessMemory.PeakBytes - start));
+                if (!slot.Warmup) runs[slot.Configuration].Add(measurement);
+            }
+
+            var results = new List<BenchResult>();
+            for (var i = 0; i < runnable.Count; i++)
+            {
+                var configuration = runnable[i];
+                var engine = loaded[(configuration.Engine, configuration.Precision)];
+                results.Add(Summarise(configuration, engine, runs[i], inputs, options, baseline + engine.LoadBytes + transient[i]));
+            }
+            results = AddTokenAgreement(results, runnable, runs);
+            skipped.Sort((a, b) => string.CompareOrdinal(a.Configuration.Name, b.Configuration.Name));
+            return new BenchReport
+            {
+                Model = modelFolder,
+                Inputs = inputs,
+                AudioSeconds = mels.Sum(m => m.Duration),
+                Options = options,
+                BatchMeaning = BatchMeaning,
+                MemoryMethod = MemoryMethod,
+                LogicalCores = Environment.ProcessorCount,
+                LoadAverage = loadAverage,
+                BaselineRssBytes = baseline,
+                Results = results,
+                Skipped = skipped,
+                Recommendations = BenchRecommender.Recommend(results),
+                WallSeconds = clock.Elapsed.TotalSeconds,
+            };
+        }
+        finally
+        {
+            foreach (var l in loaded.Values) l.Timed?.Dispose();
+        }
+    }
+
+    private static Loaded TryLoad(WhisperCheckpoint checkpoint, string fingerprint, EngineKind kind, ComputePrecision precision,
+        BenchOptions options, TokenizerAdapter tokenizer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Convert first, so the export's own memory is not counted as the engine's.
+            if (kind == EngineKind.Onnx) BenchModels.OnnxExport(checkpoint, fingerprint, precision, options.CacheDirectory, cancellationToken);
+            var before = SettledRss();
+            var (engine, folder) = BenchModels.Load(checkpoint, fingerprint, kind, precision, options, cancellationToken);
+            var timed = new TimedEngine(engine);
+            return new Loaded(timed, new WhisperModel(timed, tokenizer), folder, Math.Max(0, SettledRss() - before), null);
+        }
+        catch (Exception ex) when (ex is HarkException or NotSupportedException or DllNotFoundException or TypeInitializationException
+                                       or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        {
+            return new Loaded(null, null, "", 0, $"could not load: {ex.Message}");
+        }
+    }
+
+    private static async Task<RunMeasurement> RunOnceAsync(Loaded engine, int batch, IReadOnlyList<BenchInput> inputs, MelFeatures[] mels,
+        BenchOptions options, CancellationToken cancellationToken)
+    {
+        // Enough copies of the inputs to give every stream work.
+        var copies = (batch + inputs.Count - 1) / inputs.Count;
+        var items = Enumerable.Range(0, copies * inputs.Count).ToArray();
+        var latencies = new double[items.Length];
+        var texts = new string[items.Length];
+        var tokens = new int[items.Length][];
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = batch, CancellationToken = cancellationToken },
+            async (item, ct) =>
+            {
+                var index = item % inputs.Count;
+                var transcription = new TranscriptionOptions
+                {
+                    Language = inputs[index].Language ?? options.Language,
+                    BeamSize = options.BeamSize,
+                    Temperatures = [0f], // one decoding per window: fallback retries would make run times data-dependent
+                };
+                var start = Stopwatch.GetTimestamp();
+                var result = await engine.Model!.TranscribeAsync(mels[index], transcription, null, ct).ToResultAsync(ct).ConfigureAwait(false);
+                latencies[item] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                texts[item] = result.Text;
+                tokens[item] = [.. result.Segments.SelectMany(s => s.Tokens)];
+            }).ConfigureAwait(false);
+        var wall = clock.Elapsed.TotalSeconds;
+        var audio = items.Sum(i => mels[i % inputs.Count].Duration);
+        var timings = engine.Timed!.Timings;
+        return new RunMeasurement(
+            latencies.Average(), latencies.Sum() / Math.Max(audio, 1e-9), audio / Math.Max(wall, 1e-9),
+            timings.EncoderMsPerWindow, timings.DecoderMsPerToken, tokens.Sum(t => t.Length),
+            [.. texts.Take(inputs.Count)], [.. tokens.Take(inputs.Count)]);
+    }
+
+    private static BenchResult Summarise(BenchConfiguration configuration, Loaded engine, List<RunMeasurement> runs,
+        IReadOnlyList<BenchInput> inputs, BenchOptions options, long peak)
+    {
+        var last = runs[^1];
+        var english = new EnglishTextNormalizer(options.SpellingMapPath is null ? null : EnglishSpellingNormalizer.Load(options.SpellingMapPath));
+        var basic = new BasicTextNormalizer();
+        EditCounts? words = null, chars = null;
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (inputs[i].Reference is not { } reference) continue;
+            ITextNormalizer normalizer = (inputs[i].Language ?? options.Language) == "en" ? english : basic;
+            words = (words ?? default) + ErrorRate.Words(reference, last.Texts[i], normalizer);
+            chars = (chars ?? default) + ErrorRate.Characters(reference, last.Texts[i], normalizer);
+        }
+        return new BenchResult
+        {
+            Configuration = configuration,
+            Engine = engine.Timed!.Description,
+            ModelPath = engine.Folder,
+            LatencySeconds = SampleStatistics.Of(runs.Select(r => r.Latency)),
+            RealTimeFactor = SampleStatistics.Of(runs.Select(r => r.RealTimeFactor)),
+            AudioSecondsPerSecond = SampleStatistics.Of(runs.Select(r => r.Throughput)),
+            EncoderMsPerWindow = SampleStatistics.Of(runs.Select(r => r.EncoderMs)),
+            DecoderMsPerToken = SampleStatistics.Of(runs.Select(r => r.DecoderMs)),
+            PeakRssBytes = peak,
+            LoadRssBytes = engine.LoadBytes,
+            TokensPerRun = SampleStatistics.Of(runs.Select(r => (double)r.TokenCount)).Median,
+            WordErrorRate = words?.Rate,
+            CharacterErrorRate = chars?.Rate,
+            Texts = last.Texts,
+            Command = BenchRecommender.CommandLine(configuration, engine.Folder, options.BeamSize, options.Threads),
+        };
+    }
+
+    /// <summary>Agreement with the fp32 tokens of the same engine (any batch size: streams decode independently).</summary>
+    private static List<BenchResult> AddTokenAgreement(List<BenchResult> results, List<BenchConfiguration> runnable, List<RunMeasurement>[] runs)
+    {
+        var output = new List<BenchResult>(results.Count);
+        for (var i = 0; i < results.Count; i++)
+        {
+            var reference = runnable.FindIndex(c => c.Engine == runnable[i].Engine && c.Precision == ComputePrecision.Float32);
+            if (reference < 0)
+            {
+                output.Add(results[i]);
+                continue;
+            }
+            output.Add(results[i] with { TokenAgreement = TokenAgreement(runs[reference][^1].InputTokens, runs[i][^1].InputTokens) });
+        }
+        return output;
+    }
+
+    /// <summary>1 − token edit distance / reference length over all inputs, clamped to [0, 1].</summary>
+    internal static double TokenAgreement(IReadOnlyList<int[]> reference, IReadOnlyList<int[]> hypothesis)
+    {
+        var counts = default(EditCounts);
+        for (var i = 0; i < reference.Count; i++) counts += ErrorRate.Align<int>(reference[i], hypothesis[i]);
+        return Math.Clamp(1 - counts.Rate, 0, 1);
+    }
+
+    private static long SettledRss()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        return ProcessMemory.CurrentBytes;
+    }
+
+    private static double? ReadLoadAverage()
+    {
+        try
+        {
+            var text = File.ReadAllText("/proc/loadavg");
+            return double.Parse(text.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Loaded(TimedEngine? Timed, WhisperModel? Model, string Folder, long LoadBytes, string? Error);
+
+    private sealed record RunMeasurement(double Latency, double RealTimeFactor, double Throughput, double EncoderMs, double DecoderMs,
+        int TokenCount, IReadOnlyList<string> Texts, IReadOnlyList<int[]> InputTokens);
+}

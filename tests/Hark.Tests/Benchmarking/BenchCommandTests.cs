@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Text.Json;
+using Hark.Cli;
+using Hark.Cli.Commands;
+
+namespace Hark.Tests.Benchmarking;
+
+public sealed class BenchCommandTests
+{
+    private static async Task<(int Code, string Stderr)> RunAsync(params string[] args)
+    {
+        var root = new RootCommand("hark");
+        foreach (var c in CommandCatalog.All()) root.Subcommands.Add(c);
+        var stderr = new StringWriter();
+        var code = await CliHost.RunAsync(root, args, stderr);
+        return (code, stderr.ToString());
+    }
+
+    [Fact]
+    public async Task A_tiny_bench_of_the_test_preset_writes_the_json_report_and_a_png_plot()
+    {
+        using var dir = Fixtures.TempDir();
+        var json = dir.File("out.json");
+        var png = dir.File("out.png");
+
+        var (code, stderr) = await RunAsync("bench", "--synthetic", "test", "--tokenizer", Fixtures.Path("hf/whisper-base"),
+            "--audio", Fixtures.Path("audio/espeak/en01.wav"), "--engines", "managed,onnx", "--precisions", "fp32,bf16",
+            "--runs", "1", "--warmup", "0", "--threads", "1", "--cache", dir.File("cache"), "--json", json, "--plot", png);
+
+        Assert.True(code == 0, stderr);
+        Assert.True(new FileInfo(png).Length > 1000);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var root = doc.RootElement;
+        var results = root.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["managed fp32 b1", "managed bf16 b1", "onnx fp32 b1"], results.Select(r => r.GetProperty("name").GetString()));
+        Assert.Equal("onnx bf16 b1", Assert.Single(root.GetProperty("skipped").EnumerateArray()).GetProperty("name").GetString());
+        foreach (var r in results)
+        {
+            Assert.Equal(1, r.GetProperty("real_time_factor").GetProperty("count").GetInt32());
+            Assert.True(r.GetProperty("real_time_factor").GetProperty("median").GetDouble() > 0);
+            Assert.True(r.GetProperty("encoder_ms_per_window").GetProperty("median").GetDouble() > 0);
+            Assert.True(r.GetProperty("decoder_ms_per_token").GetProperty("median").GetDouble() > 0);
+            Assert.True(r.GetProperty("peak_rss_bytes").GetInt64() >= root.GetProperty("machine").GetProperty("baseline_rss_bytes").GetInt64());
+            Assert.Equal(JsonValueKind.Number, r.GetProperty("wer").ValueKind); // en01.txt is the reference
+            Assert.InRange(r.GetProperty("token_agreement_fp32").GetDouble(), 0, 1);
+        }
+        // fp32 agrees with itself.
+        Assert.Equal(1.0, results[0].GetProperty("token_agreement_fp32").GetDouble());
+        Assert.Equal(3, root.GetProperty("recommendations").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Synthetic_without_a_tokenizer_is_an_input_error_that_says_what_to_pass()
+    {
+        using var dir = Fixtures.TempDir();
+        var (code, stderr) = await RunAsync("bench", "--synthetic", "test", "--audio", Fixtures.Path("audio/espeak/en01.wav"), "--cache", dir.File("cache"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--tokenizer", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_plot_with_an_unknown_extension_is_refused_before_measuring()
+    {
+        using var dir = Fixtures.TempDir();
+        var (code, stderr) = await RunAsync("bench", "--model", dir.FullName, "--audio", Fixtures.Path("audio/espeak/en01.wav"), "--plot", dir.File("x.gif"));
+
+        Assert.Equal(2, code);
+        Assert.Contains(".png", stderr, StringComparison.Ordinal);
+    }
+}
