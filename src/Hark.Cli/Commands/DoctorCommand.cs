@@ -62,6 +62,13 @@ internal static class DoctorCommand
             machine.AddRow($"NVIDIA GPU {g.Index}", Markup.Escape($"{g.Name}, memory {Bytes(g.MemoryTotalBytes)} (used {Bytes(g.MemoryUsedBytes)})"));
         if (m.NvidiaGpus.Count == 0) machine.AddRow("NVIDIA GPU", "not detected");
         machine.AddRow("Vulkan drivers", Markup.Escape(m.VulkanDrivers.Count == 0 ? "none" : string.Join(", ", m.VulkanDrivers.Select(d => Path.GetFileName(d.ManifestPath)))));
+        foreach (var d in m.VulkanDevices)
+        {
+            var caps = $"{d.Type}, {d.Driver}, {d.DeviceLocalBytes / (1024.0 * 1024 * 1024):F1} GiB, subgroup {d.SubgroupSize}, " +
+                       $"fp16 {(d.Float16 ? "yes" : "no")}, int8 {(d.Int8 ? "yes" : "no")}, cooperative matrix {(d.CooperativeMatrix ? "yes" : "no")}" +
+                       (d.Usable ? "" : $" — unusable: {d.Problem}");
+            machine.AddRow($"vulkan:{d.Index}", Markup.Escape($"{d.Name} ({caps})"));
+        }
         machine.AddRow("ONNX Runtime", Markup.Escape(m.OnnxProviders is null ? "not detected" : string.Join(", ", m.OnnxProviders)));
         foreach (var (k, v) in m.Environment) machine.AddRow(Markup.Escape(k), Markup.Escape(v));
         console.Write(machine);

@@ -112,6 +112,27 @@ public static class DoctorJson
         }
         w.WriteEndArray();
 
+        w.WriteStartArray("vulkan_devices");
+        foreach (var d in m.VulkanDevices)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("index", d.Index);
+            w.WriteString("name", d.Name);
+            w.WriteString("vendor", d.Vendor);
+            w.WriteString("type", d.Type);
+            w.WriteString("api_version", d.ApiVersion);
+            w.WriteString("driver", d.Driver);
+            w.WriteNumber("device_local_bytes", d.DeviceLocalBytes);
+            w.WriteNumber("subgroup_size", d.SubgroupSize);
+            w.WriteBoolean("float16", d.Float16);
+            w.WriteBoolean("int8", d.Int8);
+            w.WriteBoolean("cooperative_matrix", d.CooperativeMatrix);
+            w.WriteBoolean("usable", d.Usable);
+            Text(w, "problem", d.Problem);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
         if (m.OnnxProviders is null) w.WriteNull("onnx_providers");
         else Strings(w, "onnx_providers", m.OnnxProviders);
 

@@ -29,6 +29,7 @@ public static class HardwareDetector
             NvidiaGpus = NvidiaGpuProbe.Read(fs, smi),
             NvidiaDriverVersion = NvidiaGpuProbe.DriverVersion(fs),
             VulkanDrivers = VulkanProbe.Read(fs, env),
+            VulkanDevices = options.VulkanDevices ?? (fs.IsHostRoot ? VulkanProbe.ListDevices() : []),
             OnnxProviders = providers,
             Environment = MachineReport.RelevantVariables
                 .Where(env.ContainsKey)

@@ -24,6 +24,12 @@ public sealed record HardwareProbeOptions
     /// </summary>
     public string? NvidiaSmiOutput { get; init; }
 
+    /// <summary>
+    /// Vulkan devices as the loader reports them (default: ask the loader, but only when <see cref="FileSystem"/> is the
+    /// host's; a replayed machine reports none unless given).
+    /// </summary>
+    public IReadOnlyList<Engines.Vulkan.VulkanDeviceInfo>? VulkanDevices { get; init; }
+
     /// <summary>Environment variables of this process as a dictionary.</summary>
     public static IReadOnlyDictionary<string, string> ProcessEnvironment()
     {

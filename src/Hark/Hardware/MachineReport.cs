@@ -23,6 +23,8 @@ public sealed record MachineReport
     public string? NvidiaDriverVersion { get; init; }
     /// <summary>Vulkan drivers (ICD manifests).</summary>
     public IReadOnlyList<VulkanDriver> VulkanDrivers { get; init; } = [];
+    /// <summary>Vulkan devices the loader exposes (vendor, driver, heaps, subgroup size, fp16/int8/cooperative-matrix support).</summary>
+    public IReadOnlyList<Engines.Vulkan.VulkanDeviceInfo> VulkanDevices { get; init; } = [];
     /// <summary>ONNX Runtime execution providers; null when the native library could not be asked.</summary>
     public IReadOnlyList<string>? OnnxProviders { get; init; }
     /// <summary>The environment variables that change what runs where (only those set).</summary>

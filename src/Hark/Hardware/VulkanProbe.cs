@@ -29,6 +29,19 @@ internal static class VulkanProbe
         return drivers;
     }
 
+    /// <summary>Asks the Vulkan loader for its devices; none when there is no loader or driver (doctor must not fail).</summary>
+    public static IReadOnlyList<Engines.Vulkan.VulkanDeviceInfo> ListDevices()
+    {
+        try
+        {
+            return Engines.Vulkan.VulkanDevices.List();
+        }
+        catch (Exception ex) when (ex is HarkException or DllNotFoundException or EntryPointNotFoundException or InvalidOperationException)
+        {
+            return [];
+        }
+    }
+
     private static string? LibraryPath(string json)
     {
         try

@@ -30,6 +30,20 @@ public class DoctorScenarioTests
             .Vulkan("radeon_icd.x86_64.json", "/usr/lib/x86_64-linux-gnu/libvulkan_radeon.so");
 
     [Fact]
+    public void Vulkan_devices_are_listed_with_their_capabilities_in_the_json()
+    {
+        using var m = Rx7800Xt();
+        m.VulkanDevices.Add(new Hark.Engines.Vulkan.VulkanDeviceInfo(0, "AMD Radeon RX 7800 XT (RADV NAVI32)", "AMD", "Discrete",
+            "1.3.289", "radv Mesa 24.2.8", [new(16 * GiB, true), new(24 * GiB, false)], 64, true, true, true, true, true, true, null));
+        var json = Json(m.Advise());
+        var device = Assert.Single(json.GetProperty("vulkan_devices").EnumerateArray());
+        Assert.Equal("AMD Radeon RX 7800 XT (RADV NAVI32)", device.GetProperty("name").GetString());
+        Assert.Equal(16 * GiB, device.GetProperty("device_local_bytes").GetInt64());
+        Assert.Equal(64, device.GetProperty("subgroup_size").GetInt32());
+        Assert.True(device.GetProperty("cooperative_matrix").GetBoolean());
+    }
+
+    [Fact]
     public void Rx7800Xt_with_needless_override_warns_to_unset_it_and_picks_vulkan()
     {
         using var m = Rx7800Xt();

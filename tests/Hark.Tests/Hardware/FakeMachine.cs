@@ -28,6 +28,8 @@ internal sealed class FakeMachine : IDisposable
 
     public string? NvidiaSmi { get; set; }
 
+    public List<Hark.Engines.Vulkan.VulkanDeviceInfo> VulkanDevices { get; } = [];
+
     public FakeMachine Write(string path, string text)
     {
         var full = System.IO.Path.Combine(Root, path.TrimStart('/'));
@@ -93,6 +95,7 @@ internal sealed class FakeMachine : IDisposable
         Environment = Environment,
         OnnxProviders = OnnxProviders,
         NvidiaSmiOutput = NvidiaSmi,
+        VulkanDevices = VulkanDevices,
     });
 
     public DoctorReport Advise() => DoctorAdvisor.Advise(Detect());
