@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Hark.Benchmarking;
+using Hark.Engines;
 using Hark.Hardware;
+using Hark.Transcription;
 using Spectre.Console;
 
 namespace Hark.Cli.Commands;
@@ -19,7 +21,7 @@ internal static class BenchCommand
         var tokenizer = new Option<string?>("--tokenizer") { Description = "With --synthetic: folder whose tokenizer files the random model gets." };
         var audio = new Option<string[]>("--audio") { Description = "Audio file(s); a sibling FILE.txt is the reference transcript.", AllowMultipleArgumentsPerToken = true };
         var manifest = new Option<string?>("--manifest") { Description = "TSV with a header row: file, and optional text and language columns." };
-        var engines = new Option<string>("--engines") { Description = "Engines: managed, onnx.", DefaultValueFactory = _ => "managed,onnx" };
+        var engines = new Option<string>("--engines") { Description = "Engines: managed, onnx, vulkan[:N] (the managed engine on a Vulkan device).", DefaultValueFactory = _ => "managed,onnx" };
         var precisions = new Option<string>("--precisions") { Description = "Precisions: fp32, fp16, bf16, int8, int4.", DefaultValueFactory = _ => "fp32,int8" };
         var batches = new Option<string>("--batch-sizes") { Description = "Batch sizes (files transcribed concurrently).", DefaultValueFactory = _ => "1" };
         var beam = new Option<int>("--beam-size") { Description = "Beam size (1 = greedy).", DefaultValueFactory = _ => 1 };
@@ -39,7 +41,8 @@ internal static class BenchCommand
         {
             var options = new BenchOptions
             {
-                Engines = List(parse.GetValue(engines)!, BenchConfiguration.ParseEngine),
+                Engines = List(parse.GetValue(engines)!, BenchConfiguration.ParseEngine).Distinct().ToList(),
+                ManagedDevices = ManagedDevices(List(parse.GetValue(engines)!, BenchConfiguration.ParseTarget)),
                 Precisions = List(parse.GetValue(precisions)!, BenchPrecisions.Parse),
                 BatchSizes = List(parse.GetValue(batches)!, ParseBatch),
                 BeamSize = parse.GetValue(beam),
@@ -115,6 +118,10 @@ internal static class BenchCommand
 
     private static List<T> List<T>(string text, Func<string, T> parse) =>
         [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(parse).Distinct()];
+
+    /// <summary>Devices for the managed engine: the CPU when <c>managed</c> is named, plus every <c>vulkan[:N]</c>.</summary>
+    private static List<EngineDevice> ManagedDevices(List<(EngineKind Engine, EngineDevice Device)> targets) =>
+        targets.Where(t => t.Engine == EngineKind.Managed).Select(t => t.Device).Distinct().ToList();
 
     private static int ParseBatch(string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b >= 1

@@ -123,6 +123,7 @@ public static class BenchJson
     {
         w.WriteString("name", c.Name);
         w.WriteString("engine", BenchConfiguration.EngineName(c.Engine));
+        w.WriteString("device", c.Device.ToString());
         w.WriteString("precision", BenchPrecisions.ToName(c.Precision));
         w.WriteNumber("batch_size", c.BatchSize);
     }

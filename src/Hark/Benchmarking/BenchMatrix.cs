@@ -36,15 +36,19 @@ public static class BenchMatrix
         foreach (var engine in options.Engines.Distinct())
         {
             var missing = engineUnavailable(engine);
-            foreach (var precision in options.Precisions.Distinct())
+            IReadOnlyList<EngineDevice> devices = engine == EngineKind.Managed ? options.ManagedDevices.Distinct().ToList() : [EngineDevice.Cpu];
+            foreach (var device in devices)
             {
-                var unsupported = UnsupportedPrecision(engine, precision);
-                foreach (var batch in options.BatchSizes.Distinct().Order())
+                foreach (var precision in options.Precisions.Distinct())
                 {
-                    var configuration = new BenchConfiguration(engine, precision, batch);
-                    var reason = missing ?? unsupported ?? DoesNotFit(model, precision, batch, options.BeamSize, availableBytes);
-                    if (reason is null) runnable.Add(configuration);
-                    else skipped.Add(new SkippedConfiguration(configuration, reason));
+                    var unsupported = UnsupportedPrecision(engine, precision);
+                    foreach (var batch in options.BatchSizes.Distinct().Order())
+                    {
+                        var configuration = new BenchConfiguration(engine, precision, batch, device);
+                        var reason = missing ?? unsupported ?? DoesNotFit(model, precision, batch, options.BeamSize, availableBytes);
+                        if (reason is null) runnable.Add(configuration);
+                        else skipped.Add(new SkippedConfiguration(configuration, reason));
+                    }
                 }
             }
         }

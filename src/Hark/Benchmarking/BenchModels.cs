@@ -107,16 +107,17 @@ public static class BenchModels
     }
 
     /// <summary>Loads the engine of a configuration; returns it with the folder it loaded.</summary>
-    internal static (IWhisperEngine Engine, string Folder) Load(WhisperCheckpoint checkpoint, string fingerprint, EngineKind kind,
-        ComputePrecision precision, BenchOptions options, CancellationToken cancellationToken)
+    internal static (IWhisperEngine Engine, string Folder) Load(WhisperCheckpoint checkpoint, string fingerprint, BenchConfiguration configuration,
+        BenchOptions options, CancellationToken cancellationToken)
     {
+        var kind = configuration.Engine;
         switch (kind)
         {
             case EngineKind.Managed:
                 return (ManagedEngine.Load(checkpoint.Config, checkpoint.Tensors,
-                    new ManagedEngineOptions { Precision = precision, Threads = options.Threads }), checkpoint.Folder);
+                    new ManagedEngineOptions { Precision = configuration.Precision, Threads = options.Threads, Device = configuration.Device }), checkpoint.Folder);
             case EngineKind.Onnx:
-                var folder = OnnxExport(checkpoint, fingerprint, precision, options.CacheDirectory, cancellationToken);
+                var folder = OnnxExport(checkpoint, fingerprint, configuration.Precision, options.CacheDirectory, cancellationToken);
                 return (OnnxEngine.Load(folder, new OnnxEngineOptions { IntraOpThreads = options.Threads }), folder);
             default:
                 throw new HarkInputException($"engine '{kind}' is not available in this build", field: "--engines");

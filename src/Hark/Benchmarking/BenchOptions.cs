@@ -9,6 +9,9 @@ public sealed record BenchOptions
     /// <summary>Engine families to try.</summary>
     public IReadOnlyList<EngineKind> Engines { get; init; } = [EngineKind.Managed, EngineKind.Onnx];
 
+    /// <summary>Devices the managed engine runs on (the CPU, Vulkan devices); ONNX Runtime runs on the CPU here.</summary>
+    public IReadOnlyList<EngineDevice> ManagedDevices { get; init; } = [EngineDevice.Cpu];
+
     /// <summary>Weight precisions to try.</summary>
     public IReadOnlyList<ComputePrecision> Precisions { get; init; } = [ComputePrecision.Float32, ComputePrecision.Int8];
 

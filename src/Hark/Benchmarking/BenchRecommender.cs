@@ -47,6 +47,7 @@ public static class BenchRecommender
         var command = $"hark transcribe AUDIO --model {Quote(modelPath)} --engine {BenchConfiguration.EngineName(configuration.Engine)}";
         // An ONNX folder computes in the precision it was exported with; the managed engine is told.
         if (configuration.Engine != EngineKind.Onnx) command += $" --compute-type {BenchPrecisions.ToName(configuration.Precision)}";
+        if (configuration.Device.Kind != Engines.DeviceKind.Cpu) command += $" --device {configuration.Device}";
         // The bench decodes each window once (no temperature fallback), so the command does too.
         command += $" --beam-size {beamSize} --temperature-increment-on-fallback 0";
         if (threads > 0) command += $" --threads {threads}";

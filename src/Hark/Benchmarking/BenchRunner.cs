@@ -60,20 +60,20 @@ public static class BenchRunner
         var baseline = SettledRss();
 
         // One engine per (engine, precision), shared by its batch sizes; loaded up front so rounds can interleave.
-        var loaded = new Dictionary<(EngineKind, ComputePrecision), Loaded>();
+        var loaded = new Dictionary<(EngineKind, ComputePrecision, EngineDevice), Loaded>();
         var runnable = new List<BenchConfiguration>();
         try
         {
             foreach (var configuration in plan.Runnable)
             {
-                var key = (configuration.Engine, configuration.Precision);
+                var key = (configuration.Engine, configuration.Precision, configuration.Device);
                 if (!loaded.TryGetValue(key, out var prepared))
                 {
-                    progress?.Report($"loading {BenchConfiguration.EngineName(key.Engine)} {BenchPrecisions.ToName(key.Precision)}");
-                    prepared = TryLoad(checkpoint, fingerprint, key.Engine, key.Precision, options, tokenizer, cancellationToken);
+                    progress?.Report($"loading {configuration.Label} {BenchPrecisions.ToName(key.Precision)}");
+                    prepared = TryLoad(checkpoint, fingerprint, configuration, options, tokenizer, cancellationToken);
                     loaded[key] = prepared;
                     if (prepared.Error is not null)
-                        skipped.AddRange(plan.Runnable.Where(c => (c.Engine, c.Precision) == key).Select(c => new SkippedConfiguration(c, prepared.Error)));
+                        skipped.AddRange(plan.Runnable.Where(c => (c.Engine, c.Precision, c.Device) == key).Select(c => new SkippedConfiguration(c, prepared.Error)));
                 }
                 if (prepared.Error is null) runnable.Add(configuration);
             }
@@ -85,7 +85,7 @@ public static class BenchRunner
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var configuration = runnable[slot.Configuration];
-                var engine = loaded[(configuration.Engine, configuration.Precision)];
+                var engine = loaded[(configuration.Engine, configuration.Precision, configuration.Device)];
                 progress?.Report($"round {slot.Round + 1}/{options.Warmup + options.Runs}{(slot.Warmup ? " (warm-up)" : "")}: {configuration.Name}");
                 var start = SettledRss();
                 ProcessMemory.ResetPeak();
@@ -99,7 +99,7 @@ public static class BenchRunner
             for (var i = 0; i < runnable.Count; i++)
             {
                 var configuration = runnable[i];
-                var engine = loaded[(configuration.Engine, configuration.Precision)];
+                var engine = loaded[(configuration.Engine, configuration.Precision, configuration.Device)];
                 results.Add(Summarise(configuration, engine, runs[i], inputs, options, baseline + engine.LoadBytes + transient[i]));
             }
             results = AddTokenAgreement(results, runnable, runs);
@@ -127,15 +127,16 @@ public static class BenchRunner
         }
     }
 
-    private static Loaded TryLoad(WhisperCheckpoint checkpoint, string fingerprint, EngineKind kind, ComputePrecision precision,
+    private static Loaded TryLoad(WhisperCheckpoint checkpoint, string fingerprint, BenchConfiguration configuration,
         BenchOptions options, TokenizerAdapter tokenizer, CancellationToken cancellationToken)
     {
         try
         {
             // Convert first, so the export's own memory is not counted as the engine's.
-            if (kind == EngineKind.Onnx) BenchModels.OnnxExport(checkpoint, fingerprint, precision, options.CacheDirectory, cancellationToken);
+            if (configuration.Engine == EngineKind.Onnx)
+                BenchModels.OnnxExport(checkpoint, fingerprint, configuration.Precision, options.CacheDirectory, cancellationToken);
             var before = SettledRss();
-            var (engine, folder) = BenchModels.Load(checkpoint, fingerprint, kind, precision, options, cancellationToken);
+            var (engine, folder) = BenchModels.Load(checkpoint, fingerprint, configuration, options, cancellationToken);
             var timed = new TimedEngine(engine);
             return new Loaded(timed, new WhisperModel(timed, tokenizer), folder, Math.Max(0, SettledRss() - before), null);
         }

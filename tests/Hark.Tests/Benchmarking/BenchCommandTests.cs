@@ -52,6 +52,26 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public async Task Vulkan_is_a_column_of_the_bench_matrix_beside_the_cpu_engine()
+    {
+        if (Hark.Hardware.HardwareDetector.Detect().VulkanDevices.Count == 0) return; // CI installs lavapipe; no driver, nothing to run
+        using var dir = Fixtures.TempDir();
+        var json = dir.File("out.json");
+
+        var (code, stderr) = await RunAsync("bench", "--synthetic", "test", "--tokenizer", Fixtures.Path("hf/whisper-base"),
+            "--audio", Fixtures.Path("audio/espeak/en01.wav"), "--engines", "managed,vulkan", "--precisions", "fp32",
+            "--runs", "1", "--warmup", "0", "--threads", "1", "--cache", dir.File("cache"), "--json", json);
+
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var results = doc.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["managed fp32 b1", "vulkan fp32 b1"], results.Select(r => r.GetProperty("name").GetString()));
+        Assert.Equal("vulkan", results[1].GetProperty("engine_device").GetString());
+        // Same model, same greedy decoding: the GPU backend reproduces the CPU's tokens.
+        Assert.Equal(1.0, results[1].GetProperty("token_agreement_fp32").GetDouble());
+    }
+
+    [Fact]
     public async Task Synthetic_without_a_tokenizer_is_an_input_error_that_says_what_to_pass()
     {
         using var dir = Fixtures.TempDir();

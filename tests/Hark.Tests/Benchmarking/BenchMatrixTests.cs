@@ -28,6 +28,30 @@ public sealed class BenchMatrixTests
             plan.Runnable.Select(c => c.Name));
     }
 
+    [Fact]
+    public void The_managed_engine_runs_once_per_device_and_onnx_stays_on_the_cpu()
+    {
+        var options = Options("fp32") with { ManagedDevices = [EngineDevice.Cpu, new EngineDevice(DeviceKind.Vulkan, 1)] };
+        var plan = BenchMatrix.Plan(Tiny, options, _ => null, long.MaxValue);
+
+        Assert.Equal(["managed fp32 b1", "vulkan:1 fp32 b1", "onnx fp32 b1"], plan.Runnable.Select(c => c.Name));
+        Assert.Contains("--device vulkan:1", BenchRecommender.CommandLine(plan.Runnable[1], "m", 1, 0), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("managed", EngineKind.Managed, DeviceKind.Cpu, 0)]
+    [InlineData("onnx", EngineKind.Onnx, DeviceKind.Cpu, 0)]
+    [InlineData("vulkan", EngineKind.Managed, DeviceKind.Vulkan, 0)]
+    [InlineData("Vulkan:2", EngineKind.Managed, DeviceKind.Vulkan, 2)]
+    public void Engine_names_parse_to_an_engine_and_a_device(string name, EngineKind engine, DeviceKind device, int index) =>
+        Assert.Equal((engine, new EngineDevice(device, index)), BenchConfiguration.ParseTarget(name));
+
+    [Theory]
+    [InlineData("vulkan:x")]
+    [InlineData("cuda")]
+    public void Unknown_engine_names_are_input_errors(string name) =>
+        Assert.Throws<HarkInputException>(() => BenchConfiguration.ParseTarget(name));
+
     [Theory]
     [InlineData("int4", "managed int4 b1", "int4 kernels")]
     [InlineData("bf16", "onnx bf16 b1", "no bf16")]
