@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using Hark.Serialization;
 using Hark.Engines;
 
 namespace Hark.Benchmarking;
@@ -17,12 +17,7 @@ public static class BenchJson
     public static string Serialize(BenchReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            Write(w, report);
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
+        return JsonReport.Serialize(w => Write(w, report));
     }
 
     private static void Write(Utf8JsonWriter w, BenchReport r)
@@ -44,8 +39,8 @@ public static class BenchJson
         w.WriteEndArray();
 
         w.WriteStartObject("options");
-        Strings(w, "engines", r.Options.Engines.Select(BenchConfiguration.EngineName));
-        Strings(w, "precisions", r.Options.Precisions.Select(BenchPrecisions.ToName));
+        w.Strings("engines", r.Options.Engines.Select(BenchConfiguration.EngineName));
+        w.Strings("precisions", r.Options.Precisions.Select(BenchPrecisions.ToName));
         w.WriteStartArray("batch_sizes");
         foreach (var b in r.Options.BatchSizes) w.WriteNumberValue(b);
         w.WriteEndArray();
@@ -111,10 +106,10 @@ public static class BenchJson
         w.WriteNumber("peak_rss_bytes", x.PeakRssBytes);
         w.WriteNumber("load_rss_bytes", x.LoadRssBytes);
         w.WriteNumber("tokens_per_run", x.TokensPerRun);
-        Number(w, "wer", x.WordErrorRate);
-        Number(w, "cer", x.CharacterErrorRate);
-        Number(w, "token_agreement_fp32", x.TokenAgreement);
-        Strings(w, "texts", x.Texts);
+        w.Number("wer", x.WordErrorRate);
+        w.Number("cer", x.CharacterErrorRate);
+        w.Number("token_agreement_fp32", x.TokenAgreement);
+        w.Strings("texts", x.Texts);
         w.WriteString("command", x.Command);
         w.WriteEndObject();
     }
@@ -140,18 +135,5 @@ public static class BenchJson
         w.WriteNumber("q3", s.Q3);
         w.WriteNumber("max", s.Max);
         w.WriteEndObject();
-    }
-
-    private static void Number(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is { } v && double.IsFinite(v)) w.WriteNumber(name, v);
-        else w.WriteNull(name);
-    }
-
-    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values) w.WriteStringValue(v);
-        w.WriteEndArray();
     }
 }

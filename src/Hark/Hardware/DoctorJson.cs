@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using Hark.Serialization;
 
 namespace Hark.Hardware;
 
@@ -17,12 +17,7 @@ public static class DoctorJson
     public static string Serialize(DoctorReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            Write(w, report);
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
+        return JsonReport.Serialize(w => Write(w, report));
     }
 
     private static void Write(Utf8JsonWriter w, DoctorReport r)
@@ -36,8 +31,8 @@ public static class DoctorJson
         w.WriteString("vendor", m.Cpu.Vendor);
         w.WriteString("model", m.Cpu.Model);
         w.WriteNumber("logical_cores", m.Cpu.LogicalCores);
-        Number(w, "physical_cores", m.Cpu.PhysicalCores);
-        Strings(w, "features", m.Cpu.FeatureNames);
+        w.Number("physical_cores", m.Cpu.PhysicalCores);
+        w.Strings("features", m.Cpu.FeatureNames);
         w.WriteEndObject();
 
         if (m.Memory is null) w.WriteNull("memory");
@@ -58,22 +53,22 @@ public static class DoctorJson
             w.WriteString("name", g.Name);
             w.WriteNumber("compute_units", g.ComputeUnits);
             w.WriteNumber("simd_count", g.SimdCount);
-            Number(w, "vram_total_bytes", g.VramTotalBytes);
-            Number(w, "vram_used_bytes", g.VramUsedBytes);
-            Text(w, "pci_device_id", g.PciDeviceId is { } id ? "0x" + id.ToString("x4", CultureInfo.InvariantCulture) : null);
-            Text(w, "drm_card", g.DrmCard);
+            w.Number("vram_total_bytes", g.VramTotalBytes);
+            w.Number("vram_used_bytes", g.VramUsedBytes);
+            w.Text("pci_device_id", g.PciDeviceId is { } id ? "0x" + id.ToString("x4", CultureInfo.InvariantCulture) : null);
+            w.Text("drm_card", g.DrmCard);
             w.WriteBoolean("apu", g.IsApu);
             var entry = RocmTargetTable.Find(g.Target);
             w.WriteStartObject("rocm_support");
             var ships = RocmTargetTable.ShipsKernels(g.Target, m.Rocm);
             if (ships is null) w.WriteNull("kernels_shipped"); else w.WriteBoolean("kernels_shipped", ships.Value);
-            Text(w, "official_since", entry?.OfficialSince?.ToString());
-            Text(w, "override", entry?.Override?.OverrideSpelling);
+            w.Text("official_since", entry?.OfficialSince?.ToString());
+            w.Text("override", entry?.Override?.OverrideSpelling);
             w.WriteEndObject();
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        Strings(w, "amd_cards_without_compute", m.AmdCardsWithoutCompute);
+        w.Strings("amd_cards_without_compute", m.AmdCardsWithoutCompute);
         w.WriteBoolean("kfd_device", m.HasKfdDevice);
 
         if (m.Rocm is null) w.WriteNull("rocm");
@@ -81,10 +76,10 @@ public static class DoctorJson
         {
             w.WriteStartObject("rocm");
             w.WriteString("path", m.Rocm.Path);
-            Text(w, "version", m.Rocm.VersionText);
+            w.Text("version", m.Rocm.VersionText);
             w.WriteBoolean("hip_runtime", m.Rocm.HasHipRuntime);
             w.WriteBoolean("migraphx", m.Rocm.HasMigraphx);
-            Strings(w, "rocblas_targets", m.Rocm.RocblasTargets);
+            w.Strings("rocblas_targets", m.Rocm.RocblasTargets);
             w.WriteEndObject();
         }
 
@@ -94,20 +89,20 @@ public static class DoctorJson
             w.WriteStartObject();
             w.WriteNumber("index", g.Index);
             w.WriteString("name", g.Name);
-            Text(w, "bus_id", g.BusId);
-            Number(w, "memory_total_bytes", g.MemoryTotalBytes);
-            Number(w, "memory_used_bytes", g.MemoryUsedBytes);
+            w.Text("bus_id", g.BusId);
+            w.Number("memory_total_bytes", g.MemoryTotalBytes);
+            w.Number("memory_used_bytes", g.MemoryUsedBytes);
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        Text(w, "nvidia_driver", m.NvidiaDriverVersion);
+        w.Text("nvidia_driver", m.NvidiaDriverVersion);
 
         w.WriteStartArray("vulkan_drivers");
         foreach (var d in m.VulkanDrivers)
         {
             w.WriteStartObject();
             w.WriteString("manifest", d.ManifestPath);
-            Text(w, "library", d.LibraryPath);
+            w.Text("library", d.LibraryPath);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -128,13 +123,13 @@ public static class DoctorJson
             w.WriteBoolean("int8", d.Int8);
             w.WriteBoolean("cooperative_matrix", d.CooperativeMatrix);
             w.WriteBoolean("usable", d.Usable);
-            Text(w, "problem", d.Problem);
+            w.Text("problem", d.Problem);
             w.WriteEndObject();
         }
         w.WriteEndArray();
 
         if (m.OnnxProviders is null) w.WriteNull("onnx_providers");
-        else Strings(w, "onnx_providers", m.OnnxProviders);
+        else w.Strings("onnx_providers", m.OnnxProviders);
 
         w.WriteStartObject("environment");
         foreach (var (k, v) in m.Environment.OrderBy(p => p.Key, StringComparer.Ordinal)) w.WriteString(k, v);
@@ -183,20 +178,4 @@ public static class DoctorJson
     /// <summary>The CLI spelling of a compute type (<c>float16</c>, <c>int8</c>, …).</summary>
     public static string ComputeTypeName(Engines.ComputePrecision p) => p.ToString().ToLowerInvariant();
 
-    private static void Number(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is { } v) w.WriteNumber(name, v); else w.WriteNull(name);
-    }
-
-    private static void Text(Utf8JsonWriter w, string name, string? value)
-    {
-        if (value is null) w.WriteNull(name); else w.WriteString(name, value);
-    }
-
-    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values) w.WriteStringValue(v);
-        w.WriteEndArray();
-    }
 }
