@@ -177,5 +177,4 @@ public static class DoctorJson
 
     /// <summary>The CLI spelling of a compute type (<c>float16</c>, <c>int8</c>, …).</summary>
     public static string ComputeTypeName(Engines.ComputePrecision p) => p.ToString().ToLowerInvariant();
-
 }
