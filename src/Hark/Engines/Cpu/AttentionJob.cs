@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Hark.Engines.Backends;
 
 namespace Hark.Engines.Cpu;
@@ -140,6 +142,17 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
             var q = _q + row * _d + head * _headDim;
             var visible = _causal ? _kvLength - _tq + t + 1 : _kvLength;
             var first = entryRow * _d + head * _headDim;
+            if (_headDim == 64 && Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
+            {
+                // Whisper's head width: q and the output stay in registers across all keys (same FMAs, same order as
+                // the general path below, so the same bits).
+                var probabilities64 = p[..visible];
+                var o64 = _o + row * _d + head * _headDim;
+                if (_halfKv) Head64<Float16Loader>(q, _k + first * 2, _v + first * 2, (long)_d * 2, visible, probabilities64, o64);
+                else Head64<Float32Loader>(q, _k + first * 4, _v + first * 4, (long)_d * 4, visible, probabilities64, o64);
+                Record(recordSlot, sequence, t, probabilities64);
+                continue;
+            }
             if (_halfKv)
             {
                 for (var j = 0; j < visible; j++) p[j] = CpuMath.Dot(q, (Half*)_k + first + (long)j * _d, _headDim);
@@ -160,12 +173,52 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
             {
                 for (var j = 0; j < visible; j++) CpuMath.Axpy(p[j], (float*)_v + first + (long)j * _d, o, _headDim);
             }
-            if (recordSlot >= 0)
+            Record(recordSlot, sequence, t, probabilities);
+        }
+    }
+
+    private void Record(int recordSlot, int sequence, int t, ReadOnlySpan<float> probabilities)
+    {
+        if (recordSlot < 0) return;
+        var dst = new Span<float>(_recorded + (((long)recordSlot * _sequences + sequence) * _tq + t) * _recordStride, _kvLength);
+        probabilities.CopyTo(dst);
+        dst[probabilities.Length..].Clear();
+    }
+
+    /// <summary>Scores, softmax and weighted sum of V for one 64-wide head; <paramref name="stride"/> in bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Head64<TL>(float* q, byte* k, byte* v, long stride, int visible, Span<float> p, float* o)
+        where TL : struct, IWeightLoader
+    {
+        var q0 = Vector512.Load(q);
+        var q1 = Vector512.Load(q + 16);
+        var q2 = Vector512.Load(q + 32);
+        var q3 = Vector512.Load(q + 48);
+        var h = 16 * TL.ElementSize;
+        fixed (float* scores = p)
+        {
+            for (var j = 0; j < visible; j++, k += stride)
             {
-                var dst = new Span<float>(_recorded + (((long)recordSlot * _sequences + sequence) * _tq + t) * _recordStride, _kvLength);
-                probabilities.CopyTo(dst);
-                dst[visible..].Clear();
+                var acc = Vector512.FusedMultiplyAdd(q0, TL.Load512(k), Vector512<float>.Zero);
+                acc = Vector512.FusedMultiplyAdd(q1, TL.Load512(k + h), acc);
+                acc = Vector512.FusedMultiplyAdd(q2, TL.Load512(k + 2 * h), acc);
+                acc = Vector512.FusedMultiplyAdd(q3, TL.Load512(k + 3 * h), acc);
+                scores[j] = Vector512.Sum(acc);
             }
+            CpuMath.ScaledSoftmax(p, _scale);
+            Vector512<float> o0 = default, o1 = default, o2 = default, o3 = default;
+            for (var j = 0; j < visible; j++, v += stride)
+            {
+                var a = Vector512.Create(scores[j]);
+                o0 = Vector512.FusedMultiplyAdd(a, TL.Load512(v), o0);
+                o1 = Vector512.FusedMultiplyAdd(a, TL.Load512(v + h), o1);
+                o2 = Vector512.FusedMultiplyAdd(a, TL.Load512(v + 2 * h), o2);
+                o3 = Vector512.FusedMultiplyAdd(a, TL.Load512(v + 3 * h), o3);
+            }
+            o0.Store(o);
+            o1.Store(o + 16);
+            o2.Store(o + 32);
+            o3.Store(o + 48);
         }
     }
 

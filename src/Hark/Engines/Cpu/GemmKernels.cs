@@ -52,7 +52,15 @@ internal static unsafe class GemmKernels
         {
             var kc = Math.Min(KC, k - k0);
             var accumulate = k0 > 0;
-            for (var p = 0; p < pCount; p++)
+            var p = 0;
+            if (path == KernelPath.Avx512 && mCount == 1)
+            {
+                // One row: four panels at once give eight independent FMA chains (one panel's two chains leave the FMA
+                // units waiting on latency). Each output still sums over k in order, so results do not change.
+                for (; p + 4 <= pCount; p += 4)
+                    Kernel512Row4<TL>(a + k0, panels + p * panelBytes + (long)k0 * NR * TL.ElementSize, panelBytes, kc, c + p * NR, accumulate);
+            }
+            for (; p < pCount; p++)
             {
                 var b = panels + p * panelBytes + (long)k0 * NR * TL.ElementSize;
                 var cp = c + p * NR;
@@ -171,6 +179,35 @@ internal static unsafe class GemmKernels
             c1 = Vector512.FusedMultiplyAdd(x, TL.Load512(b + half), c1);
         }
         Store512(c, accumulate, c0, c1);
+    }
+
+    /// <summary><see cref="Kernel512Row{TL}"/> over four consecutive panels <paramref name="panelBytes"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel512Row4<TL>(float* a, byte* b, long panelBytes, int kc, float* c, bool accumulate)
+        where TL : struct, IWeightLoader
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        var step = NR * TL.ElementSize;
+        var half = 16 * TL.ElementSize;
+        var b1 = b + panelBytes;
+        var b2 = b1 + panelBytes;
+        var b3 = b2 + panelBytes;
+        for (var k = 0; k < kc; k++, b += step, b1 += step, b2 += step, b3 += step)
+        {
+            var x = Vector512.Create(a[k]);
+            c0 = Vector512.FusedMultiplyAdd(x, TL.Load512(b), c0);
+            c1 = Vector512.FusedMultiplyAdd(x, TL.Load512(b + half), c1);
+            c2 = Vector512.FusedMultiplyAdd(x, TL.Load512(b1), c2);
+            c3 = Vector512.FusedMultiplyAdd(x, TL.Load512(b1 + half), c3);
+            c4 = Vector512.FusedMultiplyAdd(x, TL.Load512(b2), c4);
+            c5 = Vector512.FusedMultiplyAdd(x, TL.Load512(b2 + half), c5);
+            c6 = Vector512.FusedMultiplyAdd(x, TL.Load512(b3), c6);
+            c7 = Vector512.FusedMultiplyAdd(x, TL.Load512(b3 + half), c7);
+        }
+        Store512(c, accumulate, c0, c1);
+        Store512(c + NR, accumulate, c2, c3);
+        Store512(c + 2 * NR, accumulate, c4, c5);
+        Store512(c + 3 * NR, accumulate, c6, c7);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

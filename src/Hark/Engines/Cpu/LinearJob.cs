@@ -40,7 +40,8 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch) : ITeamJob
         _accumulate = accumulate;
         // Few rows (decoder steps): one panel per task so both threads get work on narrow layers. The split never
         // changes results: every output element is reduced over K in the same order whatever the chunking.
-        _panelsPerTask = m <= 16 ? 1 : PanelsPerTask;
+        // One row: four panels per task feed the four-panel GEMV kernel, unless that leaves too few tasks to share.
+        _panelsPerTask = m == 1 ? (w.Panels >= 8 * team.Size ? PanelsPerTask : 1) : m <= 16 ? 1 : PanelsPerTask;
         _nChunks = (w.Panels + _panelsPerTask - 1) / _panelsPerTask;
         var mChunks = (m + GemmKernels.MC - 1) / GemmKernels.MC;
         team.Run(this, mChunks * _nChunks);

@@ -21,6 +21,9 @@ internal sealed class ThreadTeam : IDisposable
     private int _taskCount;
     private int _next;
     private int _pending;
+    private readonly int[] _sleeping;
+    private int _generation;
+    private int _helpers;
     private volatile bool _stopping;
     private Exception? _failure;
 
@@ -29,6 +32,7 @@ internal sealed class ThreadTeam : IDisposable
         Size = Math.Max(1, size);
         _threads = new Thread[Size - 1];
         _wake = new SemaphoreSlim[Size - 1];
+        _sleeping = new int[Size - 1];
         for (var i = 0; i < _threads.Length; i++)
         {
             _wake[i] = new SemaphoreSlim(0);
@@ -56,8 +60,15 @@ internal sealed class ThreadTeam : IDisposable
         _failure = null;
         Volatile.Write(ref _next, 0);
         Volatile.Write(ref _pending, helpers);
+        _helpers = helpers;
         _done.Reset();
-        for (var i = 0; i < helpers; i++) _wake[i].Release();
+        Interlocked.Increment(ref _generation);
+        // Workers spin briefly between ops (a decoder step is ~150 short ops), so most ops start without a kernel
+        // wake-up; only a worker that went to sleep needs its semaphore.
+        for (var i = 0; i < _wake.Length; i++)
+        {
+            if (Interlocked.Exchange(ref _sleeping[i], 0) == 1) _wake[i].Release();
+        }
         try
         {
             Drain(0);
@@ -79,11 +90,12 @@ internal sealed class ThreadTeam : IDisposable
 
     private void WorkerLoop(int worker)
     {
-        var wake = _wake[worker - 1];
+        var seen = 0;
         while (true)
         {
-            wake.Wait();
+            seen = AwaitGeneration(worker, seen);
             if (_stopping) return;
+            if (worker > _helpers) continue;
             try
             {
                 Drain(worker);
@@ -97,9 +109,35 @@ internal sealed class ThreadTeam : IDisposable
         }
     }
 
+    /// <summary>Spins up to <see cref="SpinTicks"/> for the next generation, then sleeps on the semaphore.</summary>
+    private int AwaitGeneration(int worker, int seen)
+    {
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var generation = Volatile.Read(ref _generation);
+            if (generation != seen) return generation;
+            if (System.Diagnostics.Stopwatch.GetTimestamp() - start > SpinTicks) break;
+            Thread.SpinWait(16);
+        }
+        ref var sleeping = ref _sleeping[worker - 1];
+        Interlocked.Exchange(ref sleeping, 1); // full fence: the flag must be visible before we re-read the generation
+        var now = Volatile.Read(ref _generation);
+        // A Run that started before we announced sleep may not have seen the flag: take it back if still ours,
+        // otherwise that Run released the semaphore and we must consume the release.
+        if (now != seen && Interlocked.Exchange(ref sleeping, 0) == 1) return now;
+        _wake[worker - 1].Wait();
+        return Volatile.Read(ref _generation);
+    }
+
+    /// <summary>How long an idle worker spins before sleeping: about 200 µs.</summary>
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 5000;
+
     public void Dispose()
     {
         _stopping = true;
+        Interlocked.Increment(ref _generation);
+        for (var i = 0; i < _sleeping.Length; i++) Interlocked.Exchange(ref _sleeping[i], 0);
         foreach (var w in _wake) w.Release();
         foreach (var t in _threads) t.Join();
         foreach (var w in _wake) w.Dispose();

@@ -43,27 +43,24 @@ internal readonly unsafe struct Float32Loader : IWeightLoader
 internal readonly unsafe struct Float16Loader : IWeightLoader
 {
     private const float Rebias = 5.192296858534828e33f; // 2^112
+    private const int SignAndMagnitude = unchecked((int)0x8FFFE000); // f32 sign bit + the half's bits 14..0 after << 13
 
     public static int ElementSize => 2;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Load512(byte* p)
     {
-        var u = Avx512F.ConvertToVector512UInt32(Vector256.Load((ushort*)p));
-        var magnitude = (u & Vector512.Create(0x7FFFu)) << 13;
-        var sign = (u & Vector512.Create(0x8000u)) << 16;
-        var value = magnitude.AsSingle() * Vector512.Create(Rebias);
-        return (value.AsUInt32() | sign).AsSingle();
+        // Sign-extend, shift exponent+mantissa into place, keep the sign bit and those 15 bits: the signed multiply
+        // by 2^112 then re-biases (subnormals included) and carries the sign, in four instructions.
+        var s = Avx512F.ConvertToVector512Int32(Vector256.Load((short*)p)) << 13;
+        return (s & Vector512.Create(SignAndMagnitude)).AsSingle() * Vector512.Create(Rebias);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load256(byte* p)
     {
-        var u = Avx2.ConvertToVector256Int32(Vector128.Load((ushort*)p)).AsUInt32();
-        var magnitude = (u & Vector256.Create(0x7FFFu)) << 13;
-        var sign = (u & Vector256.Create(0x8000u)) << 16;
-        var value = magnitude.AsSingle() * Vector256.Create(Rebias);
-        return (value.AsUInt32() | sign).AsSingle();
+        var s = Avx2.ConvertToVector256Int32(Vector128.Load((short*)p)) << 13;
+        return (s & Vector256.Create(SignAndMagnitude)).AsSingle() * Vector256.Create(Rebias);
     }
 
     public static float LoadScalar(byte* p) => (float)*(Half*)p;
