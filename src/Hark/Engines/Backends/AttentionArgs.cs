@@ -40,4 +40,27 @@ public ref struct AttentionArgs
     /// <c>KvLength</c> columns. Unused when <see cref="RecordHeads"/> is empty.
     /// </summary>
     public TensorView Recorded;
+
+    /// <summary>
+    /// Checks the call's shapes against the tensors a backend resolved (every backend runs the same rules).
+    /// </summary>
+    /// <param name="queryColumns">Width of <see cref="Query"/>'s tensor.</param>
+    /// <param name="keys">Columns and rows of <see cref="Keys"/>.</param>
+    /// <param name="values">Columns and rows of <see cref="Values"/>.</param>
+    /// <param name="outputColumns">Width of <see cref="Output"/>'s tensor.</param>
+    /// <exception cref="ArgumentException">Widths or row counts disagree, or a KV entry lies outside the keys/values.</exception>
+    public readonly void Validate(int queryColumns, (int Columns, long Rows) keys, (int Columns, long Rows) values, int outputColumns)
+    {
+        if (Heads <= 0 || queryColumns % Heads != 0 || keys.Columns != queryColumns || values.Columns != queryColumns || outputColumns != queryColumns)
+            throw new ArgumentException("attention widths disagree");
+        if (Query.Rows != KvIndex.Length * QueriesPerSequence || Output.Rows != Query.Rows)
+            throw new ArgumentException("attention query rows disagree with sequences × queries per sequence");
+        if (Causal && QueriesPerSequence > KvLength) throw new ArgumentException("causal attention needs the new queries' keys in the cache");
+        foreach (var e in KvIndex)
+        {
+            var end = (long)e * KvStride + KvLength;
+            if (e < 0 || end > keys.Rows || end > values.Rows)
+                throw new ArgumentOutOfRangeException(nameof(keys), "KV entry outside the key tensor");
+        }
+    }
 }

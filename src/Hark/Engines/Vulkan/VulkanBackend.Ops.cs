@@ -190,16 +190,7 @@ public sealed unsafe partial class VulkanBackend
         var o = Dense(args.Output.Tensor);
         if (k.DType != v.DType) throw new ArgumentException("keys and values have different types");
         var kv = k.DType == TensorDType.Float16 ? "_kv16" : "";
-        if (args.Heads <= 0 || q.Columns % args.Heads != 0 || k.Columns != q.Columns || v.Columns != q.Columns || o.Columns != q.Columns)
-            throw new ArgumentException("attention widths disagree");
-        if (args.Query.Rows != args.KvIndex.Length * args.QueriesPerSequence || args.Output.Rows != args.Query.Rows)
-            throw new ArgumentException("attention query rows disagree with sequences × queries per sequence");
-        if (args.Causal && args.QueriesPerSequence > args.KvLength) throw new ArgumentException("causal attention needs the new queries' keys in the cache");
-        foreach (var e in args.KvIndex)
-        {
-            if (e < 0 || (long)e * args.KvStride + args.KvLength > k.Rows || (long)e * args.KvStride + args.KvLength > v.Rows)
-                throw new ArgumentOutOfRangeException(nameof(args), "KV entry outside the key tensor");
-        }
+        args.Validate(q.Columns, (k.Columns, k.Rows), (v.Columns, v.Rows), o.Columns);
         var recordCount = args.RecordHeads.Length;
         VulkanTensor? recorded = null;
         if (recordCount > 0)
