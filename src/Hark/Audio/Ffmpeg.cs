@@ -58,7 +58,7 @@ internal static class Ffmpeg
     }
 
     /// <summary>ffmpeg's stdout as a stream that, at its end, turns a failed exit into an <see cref="AudioFormatException"/>.</summary>
-    private sealed class FfmpegRun : Stream
+    private sealed class FfmpegRun : ReadOnlyForwardStream
     {
         private const int StderrKeep = 4096;
         private readonly Process _process;
@@ -133,15 +133,5 @@ internal static class Ffmpeg
             }
             base.Dispose(disposing);
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -190,7 +190,7 @@ public class DecodeTests
 }
 
 /// <summary>A pipe-like stream: no seeking, no length, short reads.</summary>
-internal sealed class NonSeekableStream(byte[] data) : Stream
+internal sealed class NonSeekableStream(byte[] data) : Hark.Audio.ReadOnlyForwardStream
 {
     private int _position;
     public override int Read(byte[] buffer, int offset, int count)
@@ -200,13 +200,4 @@ internal sealed class NonSeekableStream(byte[] data) : Stream
         _position += n;
         return n;
     }
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
