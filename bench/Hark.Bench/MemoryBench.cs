@@ -27,14 +27,14 @@ internal static class MemoryBench
         if (o.Child) return Child(o);
 
         var rows = new List<Row>();
-        Console.WriteLine($"{"model",-15} {"precision",-9} {"batch",5} {"estimate",10} {"peak RSS",10} {"error",7}");
+        Console.WriteLine($"{"model",-15} {"precision",-9} {"batch",5} {"estimate",10} {"peak RSS",10} {"error",7} {"load peak",10}");
         foreach (var model in o.Models)
             foreach (var precision in o.Precisions)
                 foreach (var batch in o.Batches)
                 {
                     var row = await RunChildAsync(model, precision, batch, o).ConfigureAwait(false);
                     rows.Add(row);
-                    Console.WriteLine($"{model,-15} {precision,-9} {batch,5} {Mib(row.EstimateBytes),10} {Mib(row.PeakBytes),10} {row.RelativeError,7:P1}");
+                    Console.WriteLine($"{model,-15} {precision,-9} {batch,5} {Mib(row.EstimateBytes),10} {Mib(row.PeakBytes),10} {row.RelativeError,7:P1} {Mib(row.LoadPeakBytes),10}");
                 }
         var json = JsonSerializer.Serialize(rows, Indented);
         await File.WriteAllTextAsync(o.Out, json).ConfigureAwait(false);
@@ -45,7 +45,7 @@ internal static class MemoryBench
     private static string Mib(long bytes) => (bytes / (1024.0 * 1024)).ToString("0", CultureInfo.InvariantCulture) + " MiB";
 
     /// <summary>One measurement, as the child prints it.</summary>
-    public sealed record Row(string Model, string Precision, int Batch, int Steps, long EstimateBytes, long PeakBytes, double Seconds)
+    public sealed record Row(string Model, string Precision, int Batch, int Steps, long EstimateBytes, long PeakBytes, double Seconds, long LoadPeakBytes = 0)
     {
         public double RelativeError => PeakBytes == 0 ? double.NaN : (EstimateBytes - PeakBytes) / (double)PeakBytes;
     }
@@ -75,10 +75,12 @@ internal static class MemoryBench
         var batch = o.Batches[0];
         var config = WhisperPresets.Get(model);
         var clock = Stopwatch.StartNew();
+        long loadPeak;
         var dtype = precision is ComputePrecision.Float16 ? DType.F16 : precision is ComputePrecision.BFloat16 ? DType.BF16 : DType.F32;
         using (var tensors = new RandomWhisperWeights(config, 1, dtype))
         using (var engine = EngineFactory(config, tensors, precision, o.Threads))
         {
+            loadPeak = ProcessMemory.PeakBytes;
             var mel = new float[batch * config.NumMelBins * config.MelFrames];
             using var audio = engine.Encode(mel, batch);
             var rows = Enumerable.Range(0, batch).ToArray();
@@ -106,7 +108,7 @@ internal static class MemoryBench
         }
         var peak = ProcessMemory.PeakBytes;
         var estimate = MemoryModel.Estimate(config, precision, batch).TotalBytes;
-        Console.WriteLine(JsonSerializer.Serialize(new Row(model, precision.ToString(), batch, o.Steps, estimate, peak, clock.Elapsed.TotalSeconds)));
+        Console.WriteLine(JsonSerializer.Serialize(new Row(model, precision.ToString(), batch, o.Steps, estimate, peak, clock.Elapsed.TotalSeconds, loadPeak)));
         return 0;
     }
 

@@ -53,10 +53,17 @@ public sealed class RandomWhisperWeights : ITensorSource
         Generate(info, destination);
         if (DType != DType.F32)
         {
-            // Round through the storage dtype so float32 reads equal what a writer stores.
-            var bytes = new byte[destination.Length * DType.SizeInBytes()];
-            DTypeConversion.FromFloat32(DType, destination, bytes);
-            DTypeConversion.ToFloat32(DType, bytes, destination);
+            // Round through the storage dtype so float32 reads equal what a writer stores; in chunks, so reading a
+            // tensor costs no more than its float32 destination (the memory model assumes that of every source).
+            const int chunk = 1 << 14;
+            Span<byte> bytes = stackalloc byte[chunk * 4];
+            for (var i = 0; i < destination.Length; i += chunk)
+            {
+                var part = destination.Slice(i, Math.Min(chunk, destination.Length - i));
+                var b = bytes[..(part.Length * DType.SizeInBytes())];
+                DTypeConversion.FromFloat32(DType, part, b);
+                DTypeConversion.ToFloat32(DType, b, part);
+            }
         }
     }
 

@@ -14,8 +14,9 @@ namespace Hark.Hardware;
 /// <param name="EncoderOutputBytes">Encoder states kept while decoding: batch × positions × d_model.</param>
 /// <param name="DecoderWorkspaceBytes">Logits and one step's activations (the prompt step is the largest).</param>
 /// <param name="RuntimeOverheadBytes">Fixed cost of the runtime: the .NET process on the CPU, the driver context on a GPU.</param>
-/// <param name="LoadStagingBytes">Transient memory while weights load: the largest tensor staged in float32 before it is
-/// converted to the engine's precision (the token embedding). It can be the peak for small models at low precision.</param>
+/// <param name="LoadStagingBytes">How far memory while loading exceeds the finished weights and runtime: while the token embedding (the
+/// largest tensor) is packed from its float32 copy, the encoder is loaded and the decoder blocks are not yet. It can be
+/// the peak for small models at low precision.</param>
 public sealed record MemoryEstimate(
     long WeightBytes,
     long EncoderActivationBytes,

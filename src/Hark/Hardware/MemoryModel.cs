@@ -12,14 +12,23 @@ public static class MemoryModel
 {
     private const int Int4BlockSize = 32;
 
+    // The .NET runtime with Hark loaded and the checkpoint open, before the first encode (measured: 40–50 MiB).
+    private const long CpuLoadOverheadBytes = 48L << 20;
+
     /// <summary>Bytes of the weights of <paramref name="config"/> stored at <paramref name="precision"/>.</summary>
     /// <remarks>Matrices (linear layers, token embedding) and convolutions take the precision; int8 and int4 quantize
     /// the matrices with one float32 scale per row (int8) or per 32 values (int4) and keep convolutions at activation
     /// width. Vectors (biases, norms) and position tables stay at activation width: float32 on the CPU.</remarks>
-    public static long WeightBytes(WhisperConfig config, ComputePrecision precision, DeviceKind device = DeviceKind.Cpu)
+    public static long WeightBytes(WhisperConfig config, ComputePrecision precision, DeviceKind device = DeviceKind.Cpu) =>
+        WeightBytes(config, precision, device, out _);
+
+    // Total weight bytes, and the bytes loaded up to and including the token embedding (the layout lists tensors in
+    // the order the engine loads them: encoder first).
+    private static long WeightBytes(WhisperConfig config, ComputePrecision precision, DeviceKind device, out long throughEmbedding)
     {
         var activation = ActivationBytes(precision, device);
         long total = 0;
+        throughEmbedding = 0;
         foreach (var (name, shape) in WhisperTensorLayout.Enumerate(config))
         {
             long count = 1;
@@ -34,6 +43,7 @@ public static class MemoryModel
                 ComputePrecision.Float16 or ComputePrecision.BFloat16 or ComputePrecision.Int8 or ComputePrecision.Int4 => count * activation,
                 _ => count * 4,
             };
+            if (name == WhisperTensorNames.TokenEmbedding) throughEmbedding = total;
         }
         return total;
     }
@@ -85,12 +95,16 @@ public static class MemoryModel
         long logits = sequences * config.VocabSize * 4L * 2;                          // logits and their log-softmax
         long overhead = options.RuntimeOverheadBytes ?? (options.Device == DeviceKind.Cpu ? 64L << 20 : 512L << 20);
 
-        // Half-precision weights are read as float32 and converted whole; the token embedding is the largest such
-        // tensor (float32 and int8 load without a full float32 copy beside the stored weight).
-        long staging = options.Device == DeviceKind.Cpu && precision is ComputePrecision.Float16 or ComputePrecision.BFloat16
-            ? (long)config.VocabSize * d * 4
+        // Every weight is read into a float32 buffer and packed from it, so while the token embedding (the largest
+        // tensor) loads, the encoder and the packed embedding sit beside its float32 copy. For small models at low
+        // precision that moment outweighs the finished model; the decoder blocks load after it. GPU engines stage in
+        // host memory, not on the device.
+        var weights = WeightBytes(config, precision, options.Device, out var throughEmbedding);
+        // The load runs before the worker threads and scratch pools exist, so it carries less of the runtime's cost.
+        long staging = options.Device == DeviceKind.Cpu
+            ? Math.Max(0, throughEmbedding + (long)config.VocabSize * d * 4 - weights - Math.Max(0, overhead - CpuLoadOverheadBytes))
             : 0;
-        return new MemoryEstimate(WeightBytes(config, precision, options.Device), encoder, selfKv, crossKv, output, step + logits, overhead, staging);
+        return new MemoryEstimate(weights, encoder, selfKv, crossKv, output, step + logits, overhead, staging);
     }
 
     /// <summary>The largest batch whose estimate fits in <paramref name="availableBytes"/>; 0 when not even one window fits.</summary>

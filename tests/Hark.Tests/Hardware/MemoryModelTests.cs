@@ -47,11 +47,29 @@ public class MemoryModelTests
         Assert.Equal(0, e.LoadStagingBytes);
         Assert.Equal(e.WeightBytes + e.RuntimeOverheadBytes + Math.Max(e.EncoderActivationBytes, e.DecodePhaseBytes), e.TotalBytes);
 
-        // The managed CPU engine keeps half-precision KV caches too, but stages the float32 token embedding while loading.
+        // The managed CPU engine keeps half-precision KV caches too.
         var cpu = MemoryModel.Estimate(c, ComputePrecision.Float16, 3, 5);
         Assert.Equal(e.SelfAttentionCacheBytes, cpu.SelfAttentionCacheBytes);
-        Assert.Equal(51865L * 768 * 4, cpu.LoadStagingBytes);
         Assert.Equal(2 * e.SelfAttentionCacheBytes, MemoryModel.Estimate(c, ComputePrecision.Float32, 3, 5).SelfAttentionCacheBytes);
+    }
+
+    [Fact]
+    public void Loading_peaks_while_the_embedding_is_packed_beside_its_float32_copy()
+    {
+        var c = WhisperPresets.Get("tiny");
+        var e = MemoryModel.Estimate(c, ComputePrecision.Float16, 1);
+        // Loaded before the embedding: the encoder, its matrices and convolutions in half, vectors and positions in float32.
+        long encoder = WhisperTensorLayout.Enumerate(c)
+            .TakeWhile(t => t.Name != WhisperTensorNames.TokenEmbedding)
+            .Sum(t => t.Shape.Aggregate(1L, (x, y) => x * y) * (t.Shape.Length >= 2 && !t.Name.Contains("positions", StringComparison.Ordinal) ? 2 : 4));
+        long embedding = 51865L * 384;
+        long loadPeak = (48L << 20) + encoder + embedding * 2 + embedding * 4;
+        Assert.Equal(loadPeak, e.WeightBytes + e.RuntimeOverheadBytes + e.LoadStagingBytes);
+        Assert.Equal(loadPeak, e.TotalBytes);   // for tiny at batch 1 the load is the peak
+
+        // A model whose decoder outweighs the float32 embedding ends bigger than its load peak; GPUs stage in host memory.
+        Assert.Equal(0, MemoryModel.Estimate(WhisperPresets.Get("small"), ComputePrecision.Float16, 1).LoadStagingBytes);
+        Assert.Equal(0, MemoryModel.Estimate(c, ComputePrecision.Float16, 1, 1, new MemoryModelOptions { Device = DeviceKind.Vulkan }).LoadStagingBytes);
     }
 
     [Fact]
