@@ -43,7 +43,7 @@ public sealed class ManagedEngine : IWhisperEngine
         IOpBackend backend = options.Device.Kind switch
         {
             DeviceKind.Cpu => new CpuBackend(options.Threads),
-            DeviceKind.Vulkan => VulkanBackend.Create(options.Device.Index),
+            DeviceKind.Vulkan => VulkanBackend.Create(options.Device.Index, new VulkanBackendOptions { HalfArithmetic = options.HalfArithmetic }),
             _ => throw new HarkInputException($"the managed engine runs on cpu or vulkan[:N], not {options.Device}", field: "device"),
         };
         try

@@ -3,7 +3,10 @@ namespace Hark.Engines;
 /// <summary>Options of <see cref="ManagedEngine"/>.</summary>
 public sealed record ManagedEngineOptions
 {
-    /// <summary>Weight precision; <see cref="ComputePrecision.Default"/> follows what the checkpoint stores. Arithmetic is float32.</summary>
+    /// <summary>
+    /// Weight precision; <see cref="ComputePrecision.Default"/> follows what the checkpoint stores. Arithmetic is float32,
+    /// except float16 weights on a GPU with shader float16 (see <see cref="HalfArithmetic"/>).
+    /// </summary>
     public ComputePrecision Precision { get; init; } = ComputePrecision.Default;
 
     /// <summary>
@@ -21,4 +24,10 @@ public sealed record ManagedEngineOptions
     /// kernel's registers.
     /// </summary>
     public bool ConvertWeightsAtLoad { get; init; }
+
+    /// <summary>
+    /// On <c>vulkan:N</c> with float16 weights: multiply in float16 in the tiled GEMM (see
+    /// <see cref="Vulkan.VulkanBackendOptions.HalfArithmetic"/>). Null: where the device supports it. The CPU ignores it.
+    /// </summary>
+    public bool? HalfArithmetic { get; init; }
 }

@@ -50,8 +50,13 @@ public sealed class BackendPair : IDisposable
 {
     private readonly Lazy<VulkanBackend> _vulkan = new(() => VulkanBackend.Create(0));
 
-    /// <summary>Vulkan device 0.</summary>
+    private readonly Lazy<VulkanBackend> _float32Arithmetic = new(() => VulkanBackend.Create(0, new VulkanBackendOptions { HalfArithmetic = false }));
+
+    /// <summary>Vulkan device 0 with default options (half arithmetic where the device has shader float16).</summary>
     public VulkanBackend Vulkan => _vulkan.Value;
+
+    /// <summary>Vulkan device 0 with float32 arithmetic throughout.</summary>
+    public VulkanBackend VulkanFloat32Arithmetic => _float32Arithmetic.Value;
 
     /// <summary>The reference.</summary>
     public CpuBackend Cpu { get; } = new(2);
@@ -60,6 +65,7 @@ public sealed class BackendPair : IDisposable
     public void Dispose()
     {
         if (_vulkan.IsValueCreated) _vulkan.Value.Dispose();
+        if (_float32Arithmetic.IsValueCreated) _float32Arithmetic.Value.Dispose();
         Cpu.Dispose();
     }
 }

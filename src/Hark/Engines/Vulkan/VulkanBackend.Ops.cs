@@ -85,7 +85,8 @@ public sealed unsafe partial class VulkanBackend
         }
         var groupsY = (p.M + 63) / 64;
         if (groupsY > MaxGroups) throw new ArgumentException($"linear over {p.M} rows exceeds one dispatch ({MaxGroups * 64})");
-        _recorder.Dispatch("linear_" + Suffix(w.DType), p, (p.N + 63) / 64, groupsY, reads, [write]);
+        var shader = "linear_" + Suffix(w.DType) + (HalfArithmetic && w.DType == TensorDType.Float16 ? "_half" : "");
+        _recorder.Dispatch(shader, p, (p.N + 63) / 64, groupsY, reads, [write]);
     }
 
     /// <inheritdoc />

@@ -18,9 +18,15 @@ public sealed unsafe partial class VulkanBackend : IOpBackend
     private VulkanTensor? _halfScratch;
     private bool _disposed;
 
-    private VulkanBackend(int index, VulkanContext context)
+    private VulkanBackend(int index, VulkanContext context, VulkanBackendOptions options)
     {
         _context = context;
+        if (options.HalfArithmetic == true && !context.Info.Float16)
+        {
+            context.Dispose();
+            throw new HarkInputException($"vulkan:{index} ({context.Info.Name}) has no shader float16 arithmetic; leave half arithmetic off or unset", field: "half-arithmetic");
+        }
+        HalfArithmetic = options.HalfArithmetic ?? context.Info.Float16;
         try
         {
             _pipelines = new VulkanPipelines(context);
@@ -37,8 +43,12 @@ public sealed unsafe partial class VulkanBackend : IOpBackend
 
     /// <summary>Opens Vulkan device <paramref name="index"/> (the N of <c>vulkan:N</c>).</summary>
     /// <exception cref="HarkException">No Vulkan loader/driver/device, or the device lacks what the backend needs.</exception>
-    /// <exception cref="HarkInputException">No device with that index.</exception>
-    public static VulkanBackend Create(int index = 0) => new(index, new VulkanContext(index));
+    /// <exception cref="HarkInputException">No device with that index, or half arithmetic asked of a device without it.</exception>
+    public static VulkanBackend Create(int index = 0, VulkanBackendOptions? options = null) =>
+        new(index, new VulkanContext(index), options ?? new VulkanBackendOptions());
+
+    /// <summary>Whether GEMMs over float16 weights multiply in float16 (see <see cref="VulkanBackendOptions.HalfArithmetic"/>).</summary>
+    public bool HalfArithmetic { get; }
 
     /// <inheritdoc />
     public EngineDevice Device { get; }

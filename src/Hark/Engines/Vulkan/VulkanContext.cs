@@ -35,7 +35,11 @@ internal sealed unsafe class VulkanContext : IDisposable
             {
                 SType = StructureType.DeviceQueueCreateInfo, QueueFamilyIndex = QueueFamily, QueueCount = 1, PQueuePriorities = &priority,
             };
-            var f12 = new PhysicalDeviceVulkan12Features { SType = StructureType.PhysicalDeviceVulkan12Features, BufferDeviceAddress = true };
+            // shaderFloat16 where offered: the half-arithmetic GEMM needs it, nothing else does.
+            var f12 = new PhysicalDeviceVulkan12Features
+            {
+                SType = StructureType.PhysicalDeviceVulkan12Features, BufferDeviceAddress = true, ShaderFloat16 = Info.Float16,
+            };
             var features = new PhysicalDeviceFeatures2 { SType = StructureType.PhysicalDeviceFeatures2, PNext = &f12 };
             var info = new DeviceCreateInfo
             {

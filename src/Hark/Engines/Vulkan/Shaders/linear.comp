@@ -3,8 +3,17 @@
 // thread owns a 4×4 block of outputs spread 16 apart. Bounds are checked, so any M, N, K works.
 // With convIn > 0 the x operand is the implicit im2col of a kernel-3, padding-1 Conv1d over x[xRows, convIn]:
 // element (m, j·convIn + c) = x[m·stride − 1 + j, c] (zero outside), matching the linearised conv weight.
+// HALF builds (float16 weights on devices with shaderFloat16) keep the tiles in float16 and multiply in packed float16:
+// each 16-deep slice sums into float16 partials that are added to float32 accumulators, which bounds the rounding
+// error by the slice depth instead of K.
 #include "common.glsl"
 #include "weights.glsl"
+#ifdef HALF
+#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#define TILE float16_t
+#else
+#define TILE float
+#endif
 
 layout(local_size_x = 16, local_size_y = 16) in;
 
@@ -20,8 +29,8 @@ const uint BM = 64u;
 const uint BN = 64u;
 const uint BK = 16u;
 
-shared float As[BK][BM];
-shared float Bs[BK][BN];
+shared TILE As[BK][BM];
+shared TILE Bs[BK][BN];
 
 float x_at(Floats x, uint row, uint col)
 {
@@ -53,11 +62,25 @@ void main()
             uint kk = e - r * BK;
             uint gm = m0 + r;
             uint gk = k0 + kk;
-            As[kk][r] = (gm < p.m && gk < p.k) ? x_at(X, gm, gk) : 0.0;
+            As[kk][r] = TILE((gm < p.m && gk < p.k) ? x_at(X, gm, gk) : 0.0);
             uint gn = n0 + r;
-            Bs[kk][r] = (gn < p.n && gk < p.k) ? weight_at(W, p.wStride, gn, gk) : 0.0;
+            Bs[kk][r] = TILE((gn < p.n && gk < p.k) ? weight_at(W, p.wStride, gn, gk) : 0.0);
         }
         barrier();
+#ifdef HALF
+        f16vec4 part[4];
+        for (uint i = 0u; i < 4u; i++) part[i] = f16vec4(0.0hf);
+        for (uint kk = 0u; kk < BK; kk++)
+        {
+            f16vec4 b = f16vec4(Bs[kk][tx], Bs[kk][tx + 16u], Bs[kk][tx + 32u], Bs[kk][tx + 48u]);
+            for (uint i = 0u; i < 4u; i++) part[i] = fma(f16vec4(As[kk][ty + 16u * i]), b, part[i]);
+        }
+        for (uint i = 0u; i < 4u; i++)
+        {
+            vec4 wide = vec4(part[i]);
+            for (uint j = 0u; j < 4u; j++) acc[i][j] += wide[j];
+        }
+#else
         for (uint kk = 0u; kk < BK; kk++)
         {
             float a[4];
@@ -67,6 +90,7 @@ void main()
             for (uint i = 0u; i < 4u; i++)
                 for (uint j = 0u; j < 4u; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
         }
+#endif
         barrier();
     }
 
