@@ -11,7 +11,9 @@ namespace Hark.Bench;
 /// <summary>
 /// <c>memory</c>: peak RSS of transcribing one batch (encode + prompt + decode steps) against
 /// <see cref="MemoryModel.Estimate"/>. Each (model, precision, batch) runs in a child process so its peak is its own.
-/// Options: <c>--models tiny,base --precisions float32,float16,int8 --batches 1,4 --prompt 224 --steps 223 --threads 0 --out FILE</c>.
+/// With <c>--device vulkan[:N]</c> the measure is the peak of device-local memory Hark's buffers held, against the
+/// estimate less the driver's runtime overhead (on lavapipe "device" memory is host memory, so RSS would mix the two).
+/// Options: <c>--models tiny,base --precisions float32,float16,int8 --batches 1,4 --prompt 224 --steps 223 --threads 0 --device cpu --out FILE</c>.
 /// </summary>
 internal static class MemoryBench
 {
@@ -27,7 +29,8 @@ internal static class MemoryBench
         if (o.Child) return Child(o);
 
         var rows = new List<Row>();
-        Console.WriteLine($"{"model",-15} {"precision",-9} {"batch",5} {"estimate",10} {"peak RSS",10} {"error",7} {"load peak",10}");
+        var measure = o.Device.Kind == DeviceKind.Cpu ? "peak RSS" : "peak VRAM";
+        Console.WriteLine($"{"model",-15} {"precision",-9} {"batch",5} {"estimate",10} {measure,10} {"error",7} {"load peak",10}");
         foreach (var model in o.Models)
             foreach (var precision in o.Precisions)
                 foreach (var batch in o.Batches)
@@ -57,7 +60,7 @@ internal static class MemoryBench
         // Under 'dotnet Hark.Bench.dll' the process is the host; pass the assembly first.
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(MemoryBench).Assembly.Location);
         foreach (var a in new[] { "memory", "--child", "--models", model, "--precisions", precision.ToString(), "--batches", batch.ToString(CultureInfo.InvariantCulture),
-                                  "--steps", o.Steps.ToString(CultureInfo.InvariantCulture), "--prompt", o.Prompt.ToString(CultureInfo.InvariantCulture), "--threads", o.Threads.ToString(CultureInfo.InvariantCulture) })
+                                  "--steps", o.Steps.ToString(CultureInfo.InvariantCulture), "--prompt", o.Prompt.ToString(CultureInfo.InvariantCulture), "--threads", o.Threads.ToString(CultureInfo.InvariantCulture), "--device", o.Device.ToString() })
             start.ArgumentList.Add(a);
         using var p = Process.Start(start) ?? throw new InvalidOperationException("could not start child");
         var output = await p.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
@@ -75,12 +78,17 @@ internal static class MemoryBench
         var batch = o.Batches[0];
         var config = WhisperPresets.Get(model);
         var clock = Stopwatch.StartNew();
-        long loadPeak;
+        long loadPeak, peak;
         var dtype = precision is ComputePrecision.Float16 ? DType.F16 : precision is ComputePrecision.BFloat16 ? DType.BF16 : DType.F32;
+        // The engine owns the backend once loaded; the counters are read before it is disposed.
+        var gpu = o.Device.Kind == DeviceKind.Vulkan ? Hark.Engines.Vulkan.VulkanBackend.Create(o.Device.Index) : null;
+        long Peak() => gpu?.PeakDeviceBytes ?? ProcessMemory.PeakBytes;
         using (var tensors = new RandomWhisperWeights(config, 1, dtype))
-        using (var engine = EngineFactory(config, tensors, precision, o.Threads))
+        using (var engine = gpu is null
+                   ? EngineFactory(config, tensors, precision, o.Threads)
+                   : ManagedEngine.Load(config, tensors, new ManagedEngineOptions { Precision = precision, Device = o.Device }, gpu))
         {
-            loadPeak = ProcessMemory.PeakBytes;
+            loadPeak = Peak();
             var mel = new float[batch * config.NumMelBins * config.MelFrames];
             using var audio = engine.Encode(mel, batch);
             var rows = Enumerable.Range(0, batch).ToArray();
@@ -105,9 +113,10 @@ internal static class MemoryBench
                 for (var b = 0; b < batch; b++) next[b] = ArgMax(logits.AsSpan(b * config.VocabSize, special.EndOfText));
                 session.Step(next, 1, logits);
             }
+            peak = Peak();
         }
-        var peak = ProcessMemory.PeakBytes;
-        var estimate = MemoryModel.Estimate(config, precision, batch).TotalBytes;
+        var expected = MemoryModel.Estimate(config, precision, batch, 1, new MemoryModelOptions { Device = o.Device.Kind });
+        var estimate = gpu is null ? expected.TotalBytes : expected.TotalBytes - expected.RuntimeOverheadBytes;
         Console.WriteLine(JsonSerializer.Serialize(new Row(model, precision.ToString(), batch, o.Steps, estimate, peak, clock.Elapsed.TotalSeconds, loadPeak)));
         return 0;
     }
@@ -119,7 +128,7 @@ internal static class MemoryBench
         return best;
     }
 
-    private sealed record Options(bool Child, string[] Models, ComputePrecision[] Precisions, int[] Batches, int Steps, int Prompt, int Threads, string Out)
+    private sealed record Options(bool Child, string[] Models, ComputePrecision[] Precisions, int[] Batches, int Steps, int Prompt, int Threads, EngineDevice Device, string Out)
     {
         public static Options Parse(string[] args)
         {
@@ -137,6 +146,7 @@ internal static class MemoryBench
                 int.Parse(Get("--steps", "223"), CultureInfo.InvariantCulture),
                 int.Parse(Get("--prompt", "224"), CultureInfo.InvariantCulture),
                 int.Parse(Get("--threads", "0"), CultureInfo.InvariantCulture),
+                EngineDevice.Parse(Get("--device", "cpu")),
                 Get("--out", "memory-bench.json"));
         }
     }

@@ -37,7 +37,11 @@ public sealed record MemoryEstimate(
 /// <summary>Assumptions of <see cref="MemoryModel"/> that depend on the engine and device.</summary>
 public sealed record MemoryModelOptions
 {
-    /// <summary>Where the model runs: the CPU keeps activations in float32, a GPU in half precision unless the weights are float32.</summary>
+    /// <summary>
+    /// Where the model runs, which also names the engine: the CPU and <c>vulkan:N</c> are Hark's managed engine (float32
+    /// activations, windows encoded one after another); CUDA and ROCm are ONNX Runtime graphs in half precision unless
+    /// the weights are float32.
+    /// </summary>
     public Engines.DeviceKind Device { get; init; } = Engines.DeviceKind.Cpu;
 
     /// <summary>Fixed runtime cost; default 64 MiB on the CPU (the .NET process), 512 MiB on a GPU (driver context and kernels).</summary>
@@ -47,9 +51,9 @@ public sealed record MemoryModelOptions
     public int? PromptTokens { get; init; }
 
     /// <summary>
-    /// True for engines that encode the windows of a batch one after another with fused attention (Hark's managed CPU
+    /// True for engines that encode the windows of a batch one after another with fused attention (Hark's managed
     /// engine): encoder scratch is one window's and no score matrix is stored. False for engines that run the batch as
-    /// one graph and materialize every head's scores (ONNX Runtime, GPU engines). Default: true on the CPU.
+    /// one graph and materialize every head's scores (ONNX Runtime). Default: true on the CPU and Vulkan.
     /// </summary>
     public bool? SequentialEncoder { get; init; }
 }

@@ -65,7 +65,7 @@ public static class MemoryModel
         long output = b * s * d * a;
         long mel = b * config.NumMelBins * f * 4;                          // the caller's features
         long encoder;
-        var sequential = options.SequentialEncoder ?? options.Device == DeviceKind.Cpu;
+        var sequential = options.SequentialEncoder ?? IsManaged(options.Device);
         if (sequential)
         {
             // One window's scratch, all alive for the whole encode: features and their transpose, conv1 output,
@@ -138,9 +138,17 @@ public static class MemoryModel
             field: "batch-size");
     }
 
-    /// <summary>Width of activations and of unquantized tensors: float32 on the CPU or with float32 weights, else half.</summary>
+    /// <summary>
+    /// Width of activations and of unquantized tensors: float32 with float32 weights and in Hark's managed engine (the
+    /// CPU and <c>vulkan:N</c>, whose kernels widen stored weights into float32 arithmetic), else half (ONNX Runtime
+    /// and CTranslate2 on CUDA/ROCm run float16 graphs end to end).
+    /// </summary>
     public static int ActivationBytes(ComputePrecision precision, DeviceKind device) =>
-        device == DeviceKind.Cpu || precision is ComputePrecision.Float32 or ComputePrecision.Default ? 4 : 2;
+        IsManaged(device) || precision is ComputePrecision.Float32 or ComputePrecision.Default ? 4 : 2;
+
+    // Devices only Hark's managed engine serves: it encodes the windows of a batch one after another with fused
+    // attention and keeps activations in float32 on every backend.
+    private static bool IsManaged(DeviceKind device) => device is DeviceKind.Cpu or DeviceKind.Vulkan;
 
     /// <summary>Bytes as <c>1.5 GiB</c> / <c>312 MiB</c>.</summary>
     public static string FormatBytes(long bytes) =>

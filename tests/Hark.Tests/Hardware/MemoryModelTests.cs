@@ -73,6 +73,23 @@ public class MemoryModelTests
     }
 
     [Fact]
+    public void On_vulkan_the_managed_engine_keeps_float32_activations_and_encodes_windows_one_at_a_time()
+    {
+        var c = WhisperPresets.Get("small");
+        var cpu = MemoryModel.Estimate(c, ComputePrecision.Float16, 4);
+        var vulkan = MemoryModel.Estimate(c, ComputePrecision.Float16, 4, 1, new MemoryModelOptions { Device = DeviceKind.Vulkan });
+        Assert.Equal(cpu.WeightBytes, vulkan.WeightBytes);
+        Assert.Equal(cpu.EncoderActivationBytes, vulkan.EncoderActivationBytes);
+        Assert.Equal(cpu.DecodePhaseBytes, vulkan.DecodePhaseBytes);
+        Assert.Equal(0, vulkan.LoadStagingBytes);   // weights are staged in host memory, not on the device
+
+        // ONNX Runtime on ROCm runs one float16 graph over the batch: half-width vectors, every head's scores stored.
+        var rocm = MemoryModel.Estimate(c, ComputePrecision.Float16, 4, 1, new MemoryModelOptions { Device = DeviceKind.Rocm });
+        Assert.True(rocm.WeightBytes < vulkan.WeightBytes);
+        Assert.True(rocm.EncoderActivationBytes > 3 * vulkan.EncoderActivationBytes);
+    }
+
+    [Fact]
     public void Estimates_never_shrink_with_batch_or_beams_and_grow_with_model_size()
     {
         Gen.Select(Gen.Int[1, 64], Gen.Int[1, 8], Gen.Int[0, 2].Select(i => new[] { ComputePrecision.Float32, ComputePrecision.Float16, ComputePrecision.Int8 }[i]))

@@ -44,6 +44,24 @@ public sealed class VulkanDeviceTests
         recorded.Dispose();
     }
 
+    [VulkanFact]
+    public void Device_memory_in_use_and_its_peak_follow_allocations_and_releases()
+    {
+        using var backend = VulkanBackend.Create(0);
+        var before = backend.DeviceBytes;
+        var a = backend.Allocate(1000, 1000);
+        Assert.InRange(backend.DeviceBytes - before, 4_000_000, 4_200_000);
+        var weight = backend.CreateLinearWeight(new float[300 * 200], 300, 200, Hark.Engines.Backends.TensorDType.Float16);
+        Assert.InRange(backend.DeviceBytes - before, 4_120_000, 4_400_000);
+        backend.Synchronize();   // a buffer a pending submission reads is released only after it
+        a.Dispose();
+        Assert.InRange(backend.DeviceBytes - before, 120_000, 400_000);
+        Assert.InRange(backend.PeakDeviceBytes - before, 4_120_000, 4_400_000);
+        backend.ResetPeakDeviceBytes();
+        Assert.Equal(backend.DeviceBytes, backend.PeakDeviceBytes);
+        weight.Dispose();
+    }
+
     [Theory]
     [InlineData("vulkan", DeviceKind.Vulkan, 0)]
     [InlineData("Vulkan:2", DeviceKind.Vulkan, 2)]

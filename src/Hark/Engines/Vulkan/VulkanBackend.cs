@@ -62,6 +62,15 @@ public sealed unsafe partial class VulkanBackend : IOpBackend
     /// <summary>Queue submissions so far (one per decoder step once weights are loaded).</summary>
     public long Submissions => _recorder.Submissions;
 
+    /// <summary>Device-local memory the backend's buffers (weights, activations, caches, scratch) hold now.</summary>
+    public long DeviceBytes => _context.DeviceBytes;
+
+    /// <summary>The most <see cref="DeviceBytes"/> has been since creation or <see cref="ResetPeakDeviceBytes"/>: what the memory model estimates, less the driver's own.</summary>
+    public long PeakDeviceBytes => _context.PeakDeviceBytes;
+
+    /// <summary>Starts a new <see cref="PeakDeviceBytes"/> at the current use.</summary>
+    public void ResetPeakDeviceBytes() => _context.ResetPeak();
+
     /// <summary>Pipeline barriers recorded so far.</summary>
     public long Barriers => _recorder.Barriers;
 

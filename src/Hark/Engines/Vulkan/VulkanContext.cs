@@ -12,6 +12,8 @@ internal sealed unsafe class VulkanContext : IDisposable
     private readonly VulkanInstance _instance;
     private readonly PhysicalDeviceMemoryProperties _memory;
     private readonly HashSet<VulkanBuffer> _live = [];
+    private long _deviceBytes;
+    private long _peakDeviceBytes;
     private bool _disposed;
 
     public VulkanContext(int index)
@@ -71,6 +73,24 @@ internal sealed unsafe class VulkanContext : IDisposable
 
     public VulkanDeviceInfo Info { get; }
 
+    /// <summary>Device-local memory Hark's buffers hold now (allocation sizes, alignment included).</summary>
+    public long DeviceBytes
+    {
+        get { lock (_live) return _deviceBytes; }
+    }
+
+    /// <summary>The most <see cref="DeviceBytes"/> has been since the device was created or <see cref="ResetPeak"/>.</summary>
+    public long PeakDeviceBytes
+    {
+        get { lock (_live) return _peakDeviceBytes; }
+    }
+
+    /// <summary>Starts a new peak at the current <see cref="DeviceBytes"/>.</summary>
+    public void ResetPeak()
+    {
+        lock (_live) _peakDeviceBytes = _deviceBytes;
+    }
+
     /// <summary>First queue family with compute, or -1.</summary>
     public static int ComputeQueueFamily(Vk api, PhysicalDevice device)
     {
@@ -123,8 +143,13 @@ internal sealed unsafe class VulkanContext : IDisposable
             if (hostVisible) VulkanInstance.Check(Api.MapMemory(Device, memory, 0, Vk.WholeSize, 0, &mapped), "vkMapMemory");
             var addressInfo = new BufferDeviceAddressInfo { SType = StructureType.BufferDeviceAddressInfo, Buffer = buffer };
             var address = Api.GetBufferDeviceAddress(Device, &addressInfo);
-            var created = new VulkanBuffer(this, buffer, memory, (long)size, address, (byte*)mapped);
-            lock (_live) _live.Add(created);
+            var created = new VulkanBuffer(this, buffer, memory, (long)size, address, (byte*)mapped, hostVisible ? 0 : (long)req.Size);
+            lock (_live)
+            {
+                _live.Add(created);
+                _deviceBytes += created.DeviceBytes;
+                _peakDeviceBytes = Math.Max(_peakDeviceBytes, _deviceBytes);
+            }
             return created;
         }
         catch
@@ -149,6 +174,7 @@ internal sealed unsafe class VulkanContext : IDisposable
         lock (_live)
         {
             if (_disposed || !_live.Remove(buffer)) return;
+            _deviceBytes -= buffer.DeviceBytes;
         }
         Api.DestroyBuffer(Device, buffer.Handle, null);
         Api.FreeMemory(Device, memory, null);
@@ -168,8 +194,12 @@ internal sealed unsafe class VulkanContext : IDisposable
 }
 
 /// <summary>A buffer with its own memory and device address; <see cref="Mapped"/> is non-null for host-visible ones.</summary>
-internal sealed unsafe class VulkanBuffer(VulkanContext context, Buffer handle, DeviceMemory memory, long size, ulong address, byte* mapped) : IDisposable
+internal sealed unsafe class VulkanBuffer(VulkanContext context, Buffer handle, DeviceMemory memory, long size, ulong address, byte* mapped, long deviceBytes)
+    : IDisposable
 {
+    /// <summary>Device-local bytes of its allocation; 0 for host-visible buffers.</summary>
+    public long DeviceBytes { get; } = deviceBytes;
+
     public Buffer Handle { get; } = handle;
     public long Size { get; } = size;
     public ulong Address { get; } = address;
