@@ -21,8 +21,10 @@ public sealed class VulkanOpTests(BackendPair pair) : IClassFixture<BackendPair>
         var gpu = halfArithmetic ? pair.Vulkan : pair.VulkanFloat32Arithmetic;
         // Half arithmetic is the default wherever the device has shader float16 (lavapipe does).
         Assert.Equal(gpu.DeviceInfo.Float16 && halfArithmetic, gpu.HalfArithmetic);
-        // fp16 tiles round x to 11 bits and sum 16-deep slices in fp16: stated tolerance 1e-3·√K relative.
-        var tolerance = gpu.HalfArithmetic ? 1e-3 : 1e-5;
+        // fp16 tiles round x to 11 bits and sum 16-deep slices in fp16, whose partial sums (up to ~4 here) round at
+        // 2⁻¹¹ of their own size at every step: stated tolerance 5e-3·√K relative (the largest in 3600 samples on
+        // lavapipe: 1.3e-3·√K).
+        var tolerance = gpu.HalfArithmetic ? 5e-3 : 1e-5;
         Gen.Select(Gen.Int[1, 70], Gen.Int[1, 130], Gen.Int[1, 150], Gen.Int[0, 3], Gen.Int[0, 10_000]).Sample((m, n, k, mode, seed) =>
         {
             var random = new Random(seed);
@@ -43,7 +45,7 @@ public sealed class VulkanOpTests(BackendPair pair) : IClassFixture<BackendPair>
                 results.Add(Read(b, yt));
             }
             Close(results[0], results[1], tolerance * Math.Sqrt(k), $"linear {storage} half {gpu.HalfArithmetic} [{m}×{k}]·[{n}×{k}]ᵀ mode {mode}");
-        }, iter: 12);
+        }, iter: halfArithmetic ? 100 : 12);
     }
 
     [VulkanFact]
