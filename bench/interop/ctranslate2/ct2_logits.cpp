@@ -4,36 +4,12 @@
 // Usage: ct2_logits MODEL_DIR DUMP_DIR STEPS [COMPUTE_TYPE]
 #include <ctranslate2/models/whisper.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
-namespace {
+#include "../dump_io.h"
 
-std::vector<float> read_floats(const std::string& path) {
-  std::ifstream file(path, std::ios::binary | std::ios::ate);
-  if (!file) throw std::runtime_error("cannot read " + path);
-  std::vector<float> values(static_cast<size_t>(file.tellg()) / sizeof(float));
-  file.seekg(0);
-  file.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(float)));
-  return values;
-}
-
-void write_floats(const std::string& path, const float* data, size_t count) {
-  std::ofstream file(path, std::ios::binary);
-  file.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(count * sizeof(float)));
-}
-
-std::vector<size_t> read_prompt(const std::string& path) {
-  std::ifstream file(path);
-  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  std::vector<size_t> ids;
-  std::stringstream stream(text);
-  for (std::string id; std::getline(stream, id, ',');) ids.push_back(std::stoul(id));
-  return ids;
-}
-
-}  // namespace
+using hark_interop::read_floats;
+using hark_interop::write_floats;
 
 int main(int argc, char** argv) {
   if (argc < 4) {
@@ -54,7 +30,7 @@ int main(int argc, char** argv) {
   const auto encoded = whisper.encode(features, true).get();
   write_floats(dir + "/other_encoder.bin", encoded.data<float>(), encoded.size());
 
-  const auto prompt = read_prompt(dir + "/prompt.txt");
+  const auto prompt = hark_interop::read_prompt<size_t>(dir + "/prompt.txt");
   ctranslate2::models::WhisperOptions options;
   options.beam_size = 1;
   // CTranslate2 generates min(max_length / 2, max_length − prompt) tokens (openai's sample_len is half the context).

@@ -13,28 +13,19 @@ root="$(cd "$here/../../.." && pwd)"
 presets="${1:-tiny base}"
 quantizations="${2:-float32 float16 int8}"
 work="${WORK:-$root/artifacts/interop/ctranslate2}"
-audio="${AUDIO:-$root/../shared/fixtures/audio/jfk.wav}"
-tokenizer="${TOKENIZER:-$root/../shared/fixtures/hf/whisper-base}"
-mkdir -p "$work"
+source "$here/../common.sh"
 
 g++ -O2 -std=c++17 "$here/ct2_logits.cpp" -I"$CT2_SRC/include" -L"$CT2_LIB" -lctranslate2 -Wl,-rpath,"$CT2_LIB" -o "$work/ct2_logits"
-dotnet build -c Release "$root/src/Hark.Cli" -v q -nologo > /dev/null
-dotnet build -c Release "$root/bench/Hark.Bench" -v q -nologo > /dev/null
-hark() { dotnet "$root/src/Hark.Cli/bin/Release/net10.0/Hark.Cli.dll" "$@"; }
-bench() { dotnet "$root/bench/Hark.Bench/bin/Release/net10.0/Hark.Bench.dll" "$@"; }
+quiet() { "$@" 2>&1 | grep -v "\[warning\]" || true; }   # CT2 warns when it widens float16/int8 to float32
 
 for preset in $presets; do
-  hf="$work/$preset-hf"
-  [ -f "$hf/model.safetensors" ] || hark dev random-model --preset "$preset" --out "$hf" --tokenizer "$tokenizer"
+  hf="$(random_model "$preset")"
   for q in $quantizations; do
     ct2="$work/$preset-ct2-$q"
     hark convert "$hf" --to ct2 -q "$q" -o "$ct2" --force > /dev/null
     # Hark runs the precision the conversion stores; int8 conversions hold int8_float32 weights.
     case "$q" in float16) precision=float16 ;; int8*) precision=int8 ;; *) precision=float32 ;; esac
-    dump="$work/$preset-$q"
     echo "== $preset, ct2 $q vs Hark $precision"
-    bench logits --dump --model "$hf" --audio "$audio" --out "$dump" --steps 8 --precision "$precision"
-    "$work/ct2_logits" "$ct2" "$dump" 8 2>&1 | grep -v "\[warning\]" || true
-    bench logits --compare --out "$dump"
+    compare_with "$hf" "$precision" "$work/$preset-$q" quiet "$work/ct2_logits" "$ct2" "$work/$preset-$q" 8
   done
 done

@@ -7,33 +7,11 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
-namespace {
-
-std::vector<float> read_floats(const std::string& path) {
-  std::ifstream file(path, std::ios::binary | std::ios::ate);
-  if (!file) throw std::runtime_error("cannot read " + path);
-  std::vector<float> values(static_cast<size_t>(file.tellg()) / sizeof(float));
-  file.seekg(0);
-  file.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(float)));
-  return values;
-}
-
-std::vector<whisper_token> read_prompt(const std::string& path) {
-  std::ifstream file(path);
-  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  std::vector<whisper_token> ids;
-  std::stringstream stream(text);
-  for (std::string id; std::getline(stream, id, ',');) ids.push_back(std::stoi(id));
-  return ids;
-}
-
-}  // namespace
+#include "../dump_io.h"
 
 int main(int argc, char** argv) {
   if (argc < 4) {
@@ -54,13 +32,13 @@ int main(int argc, char** argv) {
   }
   const int n_mels = whisper_model_n_mels(ctx);
   const int n_vocab = whisper_n_vocab(ctx);
-  const auto mel = read_floats(dir + "/mel.bin");
+  const auto mel = hark_interop::read_floats(dir + "/mel.bin");
   if (whisper_set_mel(ctx, mel.data(), static_cast<int>(mel.size()) / n_mels, n_mels) != 0 || whisper_encode(ctx, 0, threads) != 0) {
     std::cerr << "whisper.cpp could not encode the features\n";
     return 1;
   }
 
-  const auto prompt = read_prompt(dir + "/prompt.txt");
+  const auto prompt = hark_interop::read_prompt<whisper_token>(dir + "/prompt.txt");
   std::vector<float> logits;
   std::vector<whisper_token> tokens;
   int past = 0;
@@ -77,8 +55,7 @@ int main(int argc, char** argv) {
     tokens.push_back(best);
     feed = {best};
   }
-  std::ofstream(dir + "/other_logits.bin", std::ios::binary)
-      .write(reinterpret_cast<const char*>(logits.data()), static_cast<std::streamsize>(logits.size() * sizeof(float)));
+  hark_interop::write_floats(dir + "/other_logits.bin", logits.data(), logits.size());
   std::cout << "whisper.cpp greedy tokens:";
   for (const auto id : tokens) std::cout << ' ' << id;
   std::cout << '\n';
