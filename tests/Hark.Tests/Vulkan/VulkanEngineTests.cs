@@ -17,7 +17,7 @@ public sealed class VulkanEngineRuns
     private static readonly Dictionary<(string, ComputePrecision, DeviceKind, bool?), Lazy<Run>> Runs = [];
 
     /// <summary>One engine's teacher-forced logits, encoder states, greedy tokens and submissions per decoder step.</summary>
-    public sealed record Run(float[][] Logits, float[] States, int[] Greedy, long SubmissionsPerStep, EngineDevice Device, float[] Alignment);
+    public sealed record Run(float[][] Logits, float[] States, int[] Greedy, long SubmissionsPerStep, long DispatchesPerStep, EngineDevice Device, float[] Alignment);
 
     /// <summary>The (layer, head) pairs recorded by <see cref="Run.Alignment"/>, layers out of order on purpose.</summary>
     public static readonly IReadOnlyList<(int Layer, int Head)> AlignmentHeads = [(1, 1), (0, 0), (1, 0)];
@@ -57,13 +57,14 @@ public sealed class VulkanEngineRuns
         var prompt = new float[4 * config.VocabSize];
         forced.Step(tokens.AsSpan(0, 4), 4, prompt, [0, 1, 2, 3]);
         for (var i = 0; i < 4; i++) logits[i] = prompt.AsSpan(i * config.VocabSize, config.VocabSize).ToArray();
-        long submissions = 0;
+        long submissions = 0, dispatches = 0;
         for (var i = 4; i < tokens.Length; i++)
         {
             logits[i] = new float[config.VocabSize];
-            var before = probe.Submissions;
+            var (before, dispatchedBefore) = (probe.Submissions, probe.Dispatches);
             forced.Step(tokens.AsSpan(i, 1), 1, logits[i]);
             submissions = Math.Max(submissions, probe.Submissions - before);
+            dispatches = Math.Max(dispatches, probe.Dispatches - dispatchedBefore);
         }
 
         using var greedy = engine.StartDecoder(audio, [0]);
@@ -81,25 +82,28 @@ public sealed class VulkanEngineRuns
         aligned.Step([.. tokens.AsSpan(0, 4), .. tokens.AsSpan(0, 4)], 4, new float[2 * config.VocabSize]);
         aligned.Reorder([1, 0, 1]);
         aligned.Step([500, 600, 700], 1, new float[3 * config.VocabSize]);
-        return new Run(logits, states, picked, submissions, engine.Description.Device, aligned.AlignmentWeights.ToArray());
+        return new Run(logits, states, picked, submissions, dispatches, engine.Description.Device, aligned.AlignmentWeights.ToArray());
     }
 
     private interface IOpBackendProbe
     {
         VulkanBackend? Backend { get; }
         long Submissions { get; }
+        long Dispatches { get; }
     }
 
     private sealed class VulkanProbe(VulkanBackend backend) : IOpBackendProbe
     {
         public VulkanBackend? Backend => backend;
         public long Submissions => backend.Submissions;
+        public long Dispatches => backend.Dispatches;
     }
 
     private sealed class NoProbe : IOpBackendProbe
     {
         public VulkanBackend? Backend => null;
         public long Submissions => 0;
+        public long Dispatches => 0;
     }
 }
 
@@ -126,6 +130,15 @@ public sealed class VulkanEngineTests(VulkanEngineRuns runs) : IClassFixture<Vul
     [VulkanFact]
     public void A_decoder_step_is_one_submission() =>
         Assert.Equal(1, runs.Get("test", ComputePrecision.Float32, DeviceKind.Vulkan).SubmissionsPerStep);
+
+    [VulkanFact]
+    public void A_decoder_step_costs_at_most_15_dispatches_per_layer_plus_4()
+    {
+        // On a GPU a token's floor is its dispatch chain (each waits on the last): large-v3 at this bound is 484.
+        var run = runs.Get("tiny-dims", ComputePrecision.Float16, DeviceKind.Vulkan, halfArithmetic: false);
+        var layers = EngineTestData.Config("tiny-dims").DecoderLayers;
+        Assert.InRange(run.DispatchesPerStep, 10 * layers, 15 * layers + 4);
+    }
 
     [VulkanFact]
     public void Fp16_weights_with_fp32_arithmetic_match_the_cpu_fp16_engine_and_stay_within_1e2_of_fp32()

@@ -71,6 +71,9 @@ public sealed unsafe partial class VulkanBackend : IOpBackend
     /// <summary>Starts a new <see cref="PeakDeviceBytes"/> at the current use.</summary>
     public void ResetPeakDeviceBytes() => _context.ResetPeak();
 
+    /// <summary>Compute dispatches recorded so far.</summary>
+    public long Dispatches => _recorder.Dispatches;
+
     /// <summary>Pipeline barriers recorded so far.</summary>
     public long Barriers => _recorder.Barriers;
 

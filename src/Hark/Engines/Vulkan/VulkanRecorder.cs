@@ -59,6 +59,10 @@ internal sealed unsafe class VulkanRecorder : IDisposable
     /// <summary>Barriers recorded so far.</summary>
     public long Barriers { get; private set; }
 
+    /// <summary>Dispatches recorded so far: on a GPU each costs launch time whatever its size, so a decoder step's
+    /// count is its floor.</summary>
+    public long Dispatches { get; private set; }
+
     /// <summary>
     /// Reserves <paramref name="bytes"/> of host-visible memory for this batch (submitting first when full); returns
     /// its buffer, offset and host pointer. Valid until the next <see cref="Flush"/> returns.
@@ -144,6 +148,7 @@ internal sealed unsafe class VulkanRecorder : IDisposable
         api.CmdBindPipeline(_commands, PipelineBindPoint.Compute, _pipelines.Get(shader));
         fixed (T* p = &parameters) api.CmdPushConstants(_commands, _pipelines.Layout, ShaderStageFlags.ComputeBit, 0, (uint)sizeof(T), p);
         api.CmdDispatch(_commands, x, y, 1);
+        Dispatches++;
         MarkPending();
     }
 
