@@ -59,11 +59,18 @@ public sealed class VulkanAttentionTests(BackendPair pair) : IClassFixture<Backe
     }
 
     [VulkanTheory]
-    [InlineData(1, true)]
-    [InlineData(40, false)]
-    [InlineData(40, true)]
-    public void Float16_keys_and_values_written_by_linear_and_copy_rows_match_the_cpu_backend(int tq, bool causal)
+    [InlineData(1, true, 0, true)]
+    [InlineData(40, false, 0, true)]
+    [InlineData(40, true, 0, true)]
+    [InlineData(40, true, 7, true)]
+    [InlineData(1, true, 7, false)]
+    [InlineData(40, false, 0, false)]
+    public void Float16_keys_and_values_written_by_linear_and_copy_rows_match_the_cpu_backend(int tq, bool causal, int chunkRows, bool direct)
     {
+        // chunkRows > 0 writes K/V a few rows at a time (row views, the few-row GEMV as in decoder steps); direct
+        // writes float16 through 16-bit storage, else through float32 scratch and a packing pass.
+        var gpu = direct ? pair.Vulkan : pair.VulkanPackedFloat16;
+        Assert.Equal(direct && gpu.DeviceInfo.Storage16Bit, gpu.Float16Writes);
         int d = 64, heads = 2, kvLength = 70, sequences = 2;
         var random = new Random(tq);
         var x = RandomValues(random, sequences * kvLength * d);
@@ -71,7 +78,7 @@ public sealed class VulkanAttentionTests(BackendPair pair) : IClassFixture<Backe
         var wv = RandomValues(random, d * d, 0.3f);
         var q = RandomValues(random, sequences * tq * d, 2f);
         var results = new List<float[]>();
-        foreach (var b in new IOpBackend[] { pair.Cpu, pair.Vulkan })
+        foreach (var b in new IOpBackend[] { pair.Cpu, gpu })
         {
             using var xt = Tensor(b, x, sequences * kvLength, d);
             using var kw = b.CreateLinearWeight(wk, d, d, TensorDType.Float32);
@@ -80,8 +87,14 @@ public sealed class VulkanAttentionTests(BackendPair pair) : IClassFixture<Backe
             using var v16 = b.Allocate(sequences * kvLength, d, TensorDType.Float16);
             using var kCache = b.Allocate(sequences * (kvLength + 3), d, TensorDType.Float16);
             using var vCache = b.Allocate(sequences * (kvLength + 3), d, TensorDType.Float16);
-            b.Linear(TensorView.Of(xt), kw, null, TensorView.Of(k16));
-            b.Linear(TensorView.Of(xt), vw, null, TensorView.Of(v16));
+            var rows = sequences * kvLength;
+            var chunk = chunkRows > 0 ? chunkRows : rows;
+            for (var start = 0; start < rows; start += chunk)
+            {
+                var count = Math.Min(chunk, rows - start);
+                b.Linear(TensorView.Of(xt, start, count), kw, null, TensorView.Of(k16, start, count));
+                b.Linear(TensorView.Of(xt, start, count), vw, null, TensorView.Of(v16, start, count));
+            }
             b.CopyRows(k16, [0, kvLength], kCache, [kvLength + 3, 0], kvLength);
             b.CopyRows(v16, [0, kvLength], vCache, [kvLength + 3, 0], kvLength);
             using var qt = Tensor(b, q, sequences * tq, d);
@@ -93,6 +106,6 @@ public sealed class VulkanAttentionTests(BackendPair pair) : IClassFixture<Backe
             });
             results.Add(Read(b, ot));
         }
-        Close(results[0], results[1], 1e-4, $"float16 K/V attention tq {tq} causal {causal}");
+        Close(results[0], results[1], 1e-4, $"float16 K/V attention tq {tq} causal {causal} chunk {chunkRows} direct {direct}");
     }
 }

@@ -132,12 +132,14 @@ public sealed class VulkanEngineTests(VulkanEngineRuns runs) : IClassFixture<Vul
         Assert.Equal(1, runs.Get("test", ComputePrecision.Float32, DeviceKind.Vulkan).SubmissionsPerStep);
 
     [VulkanFact]
-    public void A_decoder_step_costs_at_most_15_dispatches_per_layer_plus_4()
+    public void A_decoder_step_costs_at_most_13_dispatches_per_layer_plus_4()
     {
-        // On a GPU a token's floor is its dispatch chain (each waits on the last): large-v3 at this bound is 484.
+        // On a GPU a token's floor is its dispatch chain: large-v3 at this bound is 420. Without 16-bit storage the
+        // float16 K/V writes take a packing pass each: 15 per layer.
         var run = runs.Get("tiny-dims", ComputePrecision.Float16, DeviceKind.Vulkan, halfArithmetic: false);
         var layers = EngineTestData.Config("tiny-dims").DecoderLayers;
-        Assert.InRange(run.DispatchesPerStep, 10 * layers, 15 * layers + 4);
+        using var probe = VulkanBackend.Create(0);
+        Assert.InRange(run.DispatchesPerStep, 10 * layers, (probe.DeviceInfo.Storage16Bit ? 13 : 15) * layers + 4);
     }
 
     [VulkanFact]

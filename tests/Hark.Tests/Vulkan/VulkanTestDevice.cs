@@ -58,6 +58,11 @@ public sealed class BackendPair : IDisposable
     /// <summary>Vulkan device 0 with float32 arithmetic throughout.</summary>
     public VulkanBackend VulkanFloat32Arithmetic => _float32Arithmetic.Value;
 
+    private readonly Lazy<VulkanBackend> _packedFloat16 = new(() => VulkanBackend.Create(0, new VulkanBackendOptions { DirectFloat16Writes = false }));
+
+    /// <summary>Vulkan device 0 writing float16 keys/values through float32 scratch and a packing pass.</summary>
+    public VulkanBackend VulkanPackedFloat16 => _packedFloat16.Value;
+
     /// <summary>The reference.</summary>
     public CpuBackend Cpu { get; } = new(2);
 
@@ -66,6 +71,7 @@ public sealed class BackendPair : IDisposable
     {
         if (_vulkan.IsValueCreated) _vulkan.Value.Dispose();
         if (_float32Arithmetic.IsValueCreated) _float32Arithmetic.Value.Dispose();
+        if (_packedFloat16.IsValueCreated) _packedFloat16.Value.Dispose();
         Cpu.Dispose();
     }
 }

@@ -23,16 +23,18 @@ public sealed unsafe partial class VulkanBackend
         var b = bias is null ? null : Vector(bias, w.Rows);
         lock (_gate)
         {
-            // A float16 output (keys/values) is computed in float32 scratch, then packed word by word.
-            var target = yt.DType == TensorDType.Float16 ? HalfScratch(x.Rows, w.Rows) : yt;
-            var targetRow = yt.DType == TensorDType.Float16 ? 0 : y.RowOffset;
+            // A float16 output (keys/values) is written element by element where the device has 16-bit storage;
+            // elsewhere it is computed in float32 scratch, then packed word by word.
+            var direct = yt.DType == TensorDType.Float16 && Float16Writes;
+            var target = yt.DType == TensorDType.Float16 && !direct ? HalfScratch(x.Rows, w.Rows) : yt;
+            var targetRow = ReferenceEquals(target, yt) ? y.RowOffset : 0;
             var p = new LinearParameters
             {
                 X = xt.RowAddress(x.RowOffset), W = w.Buffer.Address, Bias = b?.Buffer.Address ?? 0, Y = target.RowAddress(targetRow), Scales = w.ScalesAddress,
-                M = (uint)x.Rows, N = (uint)w.Rows, K = (uint)w.Columns, Ldx = (uint)xt.Columns, Ldy = (uint)target.Columns, WStride = (uint)w.RowWords,
-                Act = (uint)activation, Accumulate = accumulate ? 1u : 0u, HasBias = b is null ? 0u : 1u,
+                M = (uint)x.Rows, N = (uint)w.Rows, K = (uint)w.Columns, Ldx = (uint)xt.Columns, Ldy = (uint)(direct ? yt.RowWords * 2 : target.Columns),
+                WStride = (uint)w.RowWords, Act = (uint)activation, Accumulate = accumulate ? 1u : 0u, HasBias = b is null ? 0u : 1u,
             };
-            RecordLinear(w, p, [xt.Buffer, w.Buffer, b?.Buffer ?? w.Buffer], target.Buffer);
+            RecordLinear(w, p, [xt.Buffer, w.Buffer, b?.Buffer ?? w.Buffer], target.Buffer, direct);
             if (!ReferenceEquals(target, yt))
             {
                 var h = new ToHalfParameters { X = target.Buffer.Address, Y = yt.RowAddress(y.RowOffset), Rows = (uint)y.Rows, Columns = (uint)yt.Columns, RowWords = (uint)yt.RowWords };
@@ -74,18 +76,19 @@ public sealed unsafe partial class VulkanBackend
         lock (_gate) RecordLinear(w, p, [xt.Buffer, w.Buffer, b.Buffer], yt.Buffer);
     }
 
-    private void RecordLinear(VulkanTensor w, LinearParameters p, ReadOnlySpan<VulkanBuffer> reads, VulkanBuffer write)
+    private void RecordLinear(VulkanTensor w, LinearParameters p, ReadOnlySpan<VulkanBuffer> reads, VulkanBuffer write, bool float16Output = false)
     {
+        var output = float16Output ? "_o16" : "";
         if (p.M <= GemvMaxRows && p.ConvIn == 0 && _context.Info.SubgroupArithmetic)
         {
             // Few rows (decoder steps): the GEMM is a weight stream; a subgroup per output reads each weight once.
             var perGroup = (uint)Math.Max(1, 64 / Math.Max(1, _context.Info.SubgroupSize));
-            _recorder.Dispatch("gemv_" + Suffix(w.DType), p, Math.Min((p.N + perGroup - 1) / perGroup, MaxGroups), 1, reads, [write]);
+            _recorder.Dispatch("gemv_" + Suffix(w.DType) + output, p, Math.Min((p.N + perGroup - 1) / perGroup, MaxGroups), 1, reads, [write]);
             return;
         }
         var groupsY = (p.M + 63) / 64;
         if (groupsY > MaxGroups) throw new ArgumentException($"linear over {p.M} rows exceeds one dispatch ({MaxGroups * 64})");
-        var shader = "linear_" + Suffix(w.DType) + (HalfArithmetic && w.DType == TensorDType.Float16 ? "_half" : "");
+        var shader = "linear_" + Suffix(w.DType) + (HalfArithmetic && w.DType == TensorDType.Float16 ? "_half" : "") + output;
         _recorder.Dispatch(shader, p, (p.N + 63) / 64, groupsY, reads, [write]);
     }
 

@@ -27,6 +27,7 @@ public sealed unsafe partial class VulkanBackend : IOpBackend
             throw new HarkInputException($"vulkan:{index} ({context.Info.Name}) has no shader float16 arithmetic; leave half arithmetic off or unset", field: "half-arithmetic");
         }
         HalfArithmetic = options.HalfArithmetic ?? context.Info.Float16;
+        Float16Writes = (options.DirectFloat16Writes ?? true) && context.Info.Storage16Bit;
         try
         {
             _pipelines = new VulkanPipelines(context);
@@ -49,6 +50,9 @@ public sealed unsafe partial class VulkanBackend : IOpBackend
 
     /// <summary>Whether GEMMs over float16 weights multiply in float16 (see <see cref="VulkanBackendOptions.HalfArithmetic"/>).</summary>
     public bool HalfArithmetic { get; }
+
+    /// <summary>Whether linear ops write float16 outputs (keys/values) directly through 16-bit storage.</summary>
+    internal bool Float16Writes { get; }
 
     /// <inheritdoc />
     public EngineDevice Device { get; }

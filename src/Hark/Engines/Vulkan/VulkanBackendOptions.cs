@@ -11,4 +11,10 @@ public sealed record VulkanBackendOptions
     /// (a few rows) stream weights and accumulate in float32 either way.
     /// </summary>
     public bool? HalfArithmetic { get; init; }
+
+    /// <summary>
+    /// Write float16 outputs (the KV caches) element by element through 16-bit storage where the device has it, one
+    /// dispatch instead of a float32 scratch plus a packing pass. Null or true: where supported; false (tests): never.
+    /// </summary>
+    internal bool? DirectFloat16Writes { get; init; }
 }

@@ -38,9 +38,11 @@ internal sealed unsafe class VulkanContext : IDisposable
                 SType = StructureType.DeviceQueueCreateInfo, QueueFamilyIndex = QueueFamily, QueueCount = 1, PQueuePriorities = &priority,
             };
             // shaderFloat16 where offered: the half-arithmetic GEMM needs it, nothing else does.
+            // 16-bit storage where offered: linear ops then write float16 keys/values directly.
+            var f11 = new PhysicalDeviceVulkan11Features { SType = StructureType.PhysicalDeviceVulkan11Features, StorageBuffer16BitAccess = Info.Storage16Bit };
             var f12 = new PhysicalDeviceVulkan12Features
             {
-                SType = StructureType.PhysicalDeviceVulkan12Features, BufferDeviceAddress = true, ShaderFloat16 = Info.Float16,
+                SType = StructureType.PhysicalDeviceVulkan12Features, PNext = &f11, BufferDeviceAddress = true, ShaderFloat16 = Info.Float16,
             };
             var features = new PhysicalDeviceFeatures2 { SType = StructureType.PhysicalDeviceFeatures2, PNext = &f12 };
             var info = new DeviceCreateInfo

@@ -31,3 +31,22 @@ float kv_load(uvec2 address, uint index)
     return Floats(address).v[index];
 #endif
 }
+
+// OUT16 builds write a float16 output (keys/values) element by element through 16-bit storage
+// (VK_KHR_16bit_storage), instead of a float32 scratch and a packing pass.
+#ifdef OUT16
+#extension GL_EXT_shader_16bit_storage : require
+layout(buffer_reference, std430, buffer_reference_align = 2) buffer Halves { float16_t v[]; };
+#endif
+
+// Stores output element `at` (row stride in elements of the output type); accumulate is float32-only.
+void store_output(uvec2 y, uint at, float v, bool accumulate)
+{
+#ifdef OUT16
+    Halves(y).v[at] = float16_t(v);
+#else
+    if (accumulate) Floats(y).v[at] += v;
+    else Floats(y).v[at] = v;
+#endif
+}
+

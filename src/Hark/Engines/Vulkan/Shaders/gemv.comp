@@ -23,7 +23,6 @@ void main()
 {
     Floats X = Floats(p.x);
     Uints W = Uints(p.w);
-    Floats Y = Floats(p.y);
     uint perGroup = gl_NumSubgroups;
     for (uint n = gl_WorkGroupID.x * perGroup + gl_SubgroupID; n < p.n; n += gl_NumWorkGroups.x * perGroup)
     {
@@ -47,8 +46,7 @@ void main()
             if (p.hasBias != 0u) v += Floats(p.bias).v[n];
             if (p.act == ACT_GELU) v = hark_gelu(v);
             uint at = r * p.ldy + n;
-            if (p.accumulate != 0u) Y.v[at] += v;
-            else Y.v[at] = v;
+            store_output(p.y, at, v, p.accumulate != 0u);
         }
     }
 }

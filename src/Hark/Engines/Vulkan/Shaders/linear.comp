@@ -94,7 +94,6 @@ void main()
         barrier();
     }
 
-    Floats Y = Floats(p.y);
     Floats B = Floats(p.bias);
     Floats S = Floats(p.scales);
     for (uint i = 0u; i < 4u; i++)
@@ -112,8 +111,7 @@ void main()
             if (p.hasBias != 0u) v += B.v[gn];
             if (p.act == ACT_GELU) v = hark_gelu(v);
             uint at = gm * p.ldy + gn;
-            if (p.accumulate != 0u) Y.v[at] += v;
-            else Y.v[at] = v;
+            store_output(p.y, at, v, p.accumulate != 0u);
         }
     }
 }
