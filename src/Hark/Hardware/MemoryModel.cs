@@ -18,7 +18,8 @@ public static class MemoryModel
     /// <summary>Bytes of the weights of <paramref name="config"/> stored at <paramref name="precision"/>.</summary>
     /// <remarks>Matrices (linear layers, token embedding) and convolutions take the precision; int8 and int4 quantize
     /// the matrices with one float32 scale per row (int8) or per 32 values (int4) and keep convolutions at activation
-    /// width. Vectors (biases, norms) and position tables stay at activation width: float32 on the CPU.</remarks>
+    /// width. Vectors (biases, norms) and position tables stay at activation width: float32 in the managed engine (CPU,
+    /// Vulkan).</remarks>
     public static long WeightBytes(WhisperConfig config, ComputePrecision precision, DeviceKind device = DeviceKind.Cpu) =>
         WeightBytes(config, precision, device, out _);
 
