@@ -19,7 +19,15 @@ internal static class BenchMain
             foreach (var (name, s) in Suites.OrderBy(k => k.Key)) Console.Error.WriteLine($"  {name,-12} {s.Help}");
             return 2;
         }
-        return await suite.Run(args[1..]).ConfigureAwait(false);
+        try
+        {
+            return await suite.Run(args[1..]).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HarkException or IOException or UnauthorizedAccessException or FormatException or ArgumentException)
+        {
+            // Missing files, bad option values, a model that will not load: one line, as hark does.
+            return CommandLineErrors.Report(ex is HarkException ? ex : new HarkInputException(ex.Message), Console.Error, "Hark.Bench");
+        }
     }
 }
 

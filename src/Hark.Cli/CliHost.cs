@@ -6,8 +6,8 @@ namespace Hark.Cli;
 internal static class ExitCodes
 {
     public const int Success = 0;
-    public const int Failure = 1;
-    public const int BadInput = 2;
+    public const int Failure = CommandLineErrors.Failure;
+    public const int BadInput = CommandLineErrors.BadInput;
 }
 
 /// <summary>
@@ -45,25 +45,5 @@ internal static class CliHost
     }
 
     /// <summary>Prints one line for <paramref name="ex"/> and returns the exit code it maps to.</summary>
-    public static int Report(Exception ex, TextWriter stderr)
-    {
-        switch (ex)
-        {
-            case HarkInputException input:
-                stderr.WriteLine($"hark: {input.Message}");
-                return ExitCodes.BadInput;
-            case OperationCanceledException:
-                stderr.WriteLine("hark: cancelled");
-                return ExitCodes.Failure;
-            case HarkException known:
-                stderr.WriteLine($"hark: {known.Message}");
-                return ExitCodes.Failure;
-            case AggregateException { InnerExceptions.Count: 1 } agg:
-                return Report(agg.InnerExceptions[0], stderr);
-            default:
-                stderr.WriteLine($"hark: internal error: {ex.GetType().Name}: {ex.Message}");
-                if (Environment.GetEnvironmentVariable("HARK_DEBUG") == "1") stderr.WriteLine(ex);
-                return ExitCodes.Failure;
-        }
-    }
+    public static int Report(Exception ex, TextWriter stderr) => CommandLineErrors.Report(ex, stderr, "hark");
 }

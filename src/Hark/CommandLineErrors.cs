@@ -1,0 +1,39 @@
+namespace Hark;
+
+/// <summary>
+/// How Hark's command-line programs (<c>hark</c>, the benchmarks) report a failure: one line on stderr, no stack trace
+/// (set <c>HARK_DEBUG=1</c> for one), exit 2 for bad input and 1 for anything else.
+/// </summary>
+public static class CommandLineErrors
+{
+    /// <summary>Exit code of a run that failed on its input or usage.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Exit code of any other failure.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Prints one line for <paramref name="ex"/>, prefixed with <paramref name="program"/>, and returns its exit code.</summary>
+    public static int Report(Exception ex, TextWriter stderr, string program)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        ArgumentNullException.ThrowIfNull(stderr);
+        switch (ex)
+        {
+            case HarkInputException input:
+                stderr.WriteLine($"{program}: {input.Message}");
+                return BadInput;
+            case OperationCanceledException:
+                stderr.WriteLine($"{program}: cancelled");
+                return Failure;
+            case HarkException known:
+                stderr.WriteLine($"{program}: {known.Message}");
+                return Failure;
+            case AggregateException { InnerExceptions.Count: 1 } aggregate:
+                return Report(aggregate.InnerExceptions[0], stderr, program);
+            default:
+                stderr.WriteLine($"{program}: internal error: {ex.GetType().Name}: {ex.Message}");
+                if (Environment.GetEnvironmentVariable("HARK_DEBUG") == "1") stderr.WriteLine(ex);
+                return Failure;
+        }
+    }
+}
