@@ -78,18 +78,17 @@ public sealed unsafe partial class VulkanBackend
 
     private void RecordLinear(VulkanTensor w, LinearParameters p, ReadOnlySpan<VulkanBuffer> reads, VulkanBuffer write, bool float16Output = false)
     {
-        var output = float16Output ? "_o16" : "";
         if (p.M <= GemvMaxRows && p.ConvIn == 0 && _context.Info.SubgroupArithmetic)
         {
             // Few rows (decoder steps): the GEMM is a weight stream; a subgroup per output reads each weight once.
             var perGroup = (uint)Math.Max(1, 64 / Math.Max(1, _context.Info.SubgroupSize));
-            _recorder.Dispatch("gemv_" + Suffix(w.DType) + output, p, Math.Min((p.N + perGroup - 1) / perGroup, MaxGroups), 1, reads, [write]);
+            _recorder.Dispatch(ShaderName(GemvKernel, w.DType, half: false, float16Output), p, Math.Min((p.N + perGroup - 1) / perGroup, MaxGroups), 1, reads, [write]);
             return;
         }
         var groupsY = (p.M + 63) / 64;
         if (groupsY > MaxGroups) throw new ArgumentException($"linear over {p.M} rows exceeds one dispatch ({MaxGroups * 64})");
-        var shader = "linear_" + Suffix(w.DType) + (HalfArithmetic && w.DType == TensorDType.Float16 ? "_half" : "") + output;
-        _recorder.Dispatch(shader, p, (p.N + 63) / 64, groupsY, reads, [write]);
+        var half = HalfArithmetic && w.DType == TensorDType.Float16;
+        _recorder.Dispatch(ShaderName(LinearKernel, w.DType, half, float16Output), p, (p.N + 63) / 64, groupsY, reads, [write]);
     }
 
     /// <inheritdoc />
@@ -181,7 +180,7 @@ public sealed unsafe partial class VulkanBackend
                 Table = t.Buffer.Address, Rows = arena.Address + (ulong)offset, Y = yt.RowAddress(y.RowOffset), Scales = t.ScalesAddress,
                 Columns = (uint)t.Columns, WStride = (uint)t.RowWords, Count = (uint)rows.Length, Accumulate = accumulate ? 1u : 0u,
             };
-            _recorder.Dispatch("gather_" + Suffix(t.DType), p, (uint)Math.Min((t.Columns + 255) / 256, 64), (uint)rows.Length, [t.Buffer, arena], [yt.Buffer]);
+            _recorder.Dispatch(ShaderName(GatherKernel, t.DType, half: false, float16Output: false), p, (uint)Math.Min((t.Columns + 255) / 256, 64), (uint)rows.Length, [t.Buffer, arena], [yt.Buffer]);
         }
     }
 
@@ -238,12 +237,23 @@ public sealed unsafe partial class VulkanBackend
         }
     }
 
-    private static string Suffix(TensorDType dtype) => dtype switch
+    private const int GemvKernel = 0;
+    private const int LinearKernel = 1;
+    private const int GatherKernel = 2;
+    private static readonly string[] Kernels = ["gemv", "linear", "gather"];
+    private static readonly TensorDType[] WeightTypes = [TensorDType.Float32, TensorDType.Float16, TensorDType.BFloat16, TensorDType.Int8];
+    private static readonly string[] WeightSuffixes = ["f32", "f16", "bf16", "i8"];
+
+    // Every (kernel, weight type, half arithmetic, float16 output) name, built once: recording an op (hundreds per
+    // decoder step) allocates no strings. Names without a SPIR-V build are never dispatched.
+    private static readonly string[] ShaderNames =
+        [.. from kernel in Kernels from suffix in WeightSuffixes from half in new[] { "", "_half" } from output in new[] { "", "_o16" }
+            select $"{kernel}_{suffix}{half}{output}"];
+
+    private static string ShaderName(int kernel, TensorDType dtype, bool half, bool float16Output)
     {
-        TensorDType.Float32 => "f32",
-        TensorDType.Float16 => "f16",
-        TensorDType.BFloat16 => "bf16",
-        TensorDType.Int8 => "i8",
-        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
-    };
+        var type = Array.IndexOf(WeightTypes, dtype);
+        if (type < 0) throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype");
+        return ShaderNames[((kernel * WeightTypes.Length + type) * 2 + (half ? 1 : 0)) * 2 + (float16Output ? 1 : 0)];
+    }
 }
