@@ -24,8 +24,9 @@ public static class SpeechTimestamps
         options.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(audioSamples);
         const int sr = AudioConstants.SampleRate;
-        var threshold = options.Threshold;
-        var negThreshold = options.EffectiveNegThreshold;
+        // Compared in float32, as numpy compares faster-whisper's float32 probabilities with Python floats.
+        var threshold = (float)options.Threshold;
+        var negThreshold = (float)options.EffectiveNegThreshold;
         double minSpeech = sr * options.MinSpeechDurationMs / 1000.0;
         double pad = sr * options.SpeechPadMs / 1000.0;
         var maxSpeech = sr * options.MaxSpeechDurationS - FrameSamples - 2 * pad;

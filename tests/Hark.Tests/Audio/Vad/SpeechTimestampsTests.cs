@@ -30,6 +30,14 @@ public class SpeechTimestampsTests
     }
 
     [Fact]
+    public void A_probability_equal_to_the_threshold_in_float32_is_speech()
+    {
+        // 0.7f is 0.69999998…, below the double 0.7: faster-whisper compares in float32 (numpy), so it is speech.
+        var chunks = SpeechTimestamps.Find([0.1f, 0.7f, 0.1f], 3 * F, Raw with { Threshold = 0.7 });
+        Assert.Equal([new SpeechChunk(F, 2 * F)], chunks);
+    }
+
+    [Fact]
     public void Nothing_above_the_threshold_is_no_speech()
     {
         Assert.Empty(Find("....mmmm....", Raw));
