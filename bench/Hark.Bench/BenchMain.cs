@@ -43,5 +43,6 @@ internal static partial class BenchSuites
         RegisterOnnx();
         RegisterVad();
         LogitsDump.Register();
+        GemmBench.Register();
     }
 }

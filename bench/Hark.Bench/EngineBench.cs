@@ -170,7 +170,7 @@ internal static class EngineBench
         return Process.GetCurrentProcess().PeakWorkingSet64;
     }
 
-    private static ComputePrecision ParsePrecision(string s) => s.ToLowerInvariant() switch
+    internal static ComputePrecision ParsePrecision(string s) => s.ToLowerInvariant() switch
     {
         "fp32" => ComputePrecision.Float32,
         "fp16" => ComputePrecision.Float16,

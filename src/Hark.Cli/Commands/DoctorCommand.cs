@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Hark.Engines;
+using Hark.Engines.Cpu;
 using Hark.Hardware;
 using Spectre.Console;
 
@@ -72,6 +74,9 @@ internal static class DoctorCommand
         machine.AddRow("ONNX Runtime", Markup.Escape(m.OnnxProviders is null ? "not detected" : string.Join(", ", m.OnnxProviders)));
         foreach (var (k, v) in m.Environment) machine.AddRow(Markup.Escape(k), Markup.Escape(v));
         console.Write(machine);
+        // Which kernel each CPU compute type runs in this process (the instructions .NET exposes here).
+        foreach (var p in new[] { ComputePrecision.Float32, ComputePrecision.Float16, ComputePrecision.BFloat16, ComputePrecision.Int8 })
+            console.MarkupLine($"[bold]CPU kernel[/] {DoctorJson.ComputeTypeName(p)}: {Markup.Escape(Int8KernelSelection.Describe(p))}");
 
         var e = report.Engine;
         console.MarkupLine($"[bold]Engine:[/] {Markup.Escape(e.Engine)} on {Markup.Escape(e.Device.ToString())} ({Markup.Escape(e.DeviceName)}){(e.Threads > 0 ? $", {e.Threads} threads" : "")} — {Markup.Escape(e.Reason)}");

@@ -42,7 +42,7 @@ public sealed class ManagedEngine : IWhisperEngine
         if (options.Threads < 0) throw new HarkInputException($"threads must be 0 (all cores) or more, got {options.Threads}", field: "threads");
         IOpBackend backend = options.Device.Kind switch
         {
-            DeviceKind.Cpu => new CpuBackend(options.Threads),
+            DeviceKind.Cpu => new CpuBackend(options.Threads, options.Int8Kernel),
             DeviceKind.Vulkan => VulkanBackend.Create(options.Device.Index, new VulkanBackendOptions { HalfArithmetic = options.HalfArithmetic }),
             _ => throw new HarkInputException($"the managed engine runs on cpu or vulkan[:N], not {options.Device}", field: "device"),
         };
