@@ -26,6 +26,7 @@ public sealed class Ct2Converter : IModelConverter
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         var q = Ct2Quantizations.Parse(options.Quantization);
+        InputOverlap.ThrowIfReplacesInput(output, source.Folder);
         var spec = Ct2WhisperSpec.For(source.Config);
         SourceParts.ThrowIfAny(SourceParts.Problems(source.Tensors, spec.Variables.SelectMany(v => v.Parts)), source.Folder, "CTranslate2");
         var tokens = WhisperVocabularyFiles.ReadTokens(source.Folder, source.Config.VocabSize);

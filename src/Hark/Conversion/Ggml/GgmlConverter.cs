@@ -51,6 +51,7 @@ public sealed class GgmlConverter : IModelConverter
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         var fileType = GgmlFileTypes.Parse(options.Quantization);
+        InputOverlap.ThrowIfReplacesInput(output, source.Folder);
         var spec = GgmlWhisperSpec.For(source.Config);
         var problems = SourceParts.Problems(source.Tensors, spec.Select(t => new SourcePart(t.Source, t.ElementCount)));
         foreach (var t in spec)

@@ -52,6 +52,7 @@ public static class OnnxExporter
         IProgress<ConversionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var target = Path.GetFullPath(output).TrimEnd(Path.DirectorySeparatorChar);
+        InputOverlap.ThrowIfReplacesInput(target, source.Folder);
         if (File.Exists(target)) throw new HarkInputException("is a file; the ONNX export writes a folder", target);
         if (Directory.Exists(target) && !options.Force)
             throw new HarkInputException("already exists; pass --force to replace it", target);
