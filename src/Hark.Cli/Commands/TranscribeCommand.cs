@@ -100,7 +100,7 @@ internal static class TranscribeCommand
         return command;
     }
 
-    private static TranscribeRequest Read(ParseResult p)
+    internal static TranscribeRequest Read(ParseResult p)
     {
         var model = new ModelOptions
         {

@@ -2,8 +2,6 @@ using System.Security.Cryptography;
 using Hark.Checkpoints;
 using Hark.Conversion.Onnx;
 using Hark.Engines;
-using Hark.Engines.Onnx;
-using Hark.Transcription;
 
 namespace Hark.Benchmarking;
 
@@ -110,18 +108,16 @@ public static class BenchModels
     internal static (IWhisperEngine Engine, string Folder) Load(WhisperCheckpoint checkpoint, string fingerprint, BenchConfiguration configuration,
         BenchOptions options, CancellationToken cancellationToken)
     {
-        var kind = configuration.Engine;
-        switch (kind)
+        var folder = configuration.Engine == EngineKind.Onnx
+            ? OnnxExport(checkpoint, fingerprint, configuration.Precision, options.CacheDirectory, cancellationToken)
+            : checkpoint.Folder;
+        // An export computes in the precision it was exported with.
+        var precision = configuration.Engine == EngineKind.Onnx ? ComputePrecision.Default : configuration.Precision;
+        var engine = EngineRegistry.Default.Load(folder, new EngineLoadOptions
         {
-            case EngineKind.Managed:
-                return (ManagedEngine.Load(checkpoint.Config, checkpoint.Tensors,
-                    new ManagedEngineOptions { Precision = configuration.Precision, Threads = options.Threads, Device = configuration.Device }), checkpoint.Folder);
-            case EngineKind.Onnx:
-                var folder = OnnxExport(checkpoint, fingerprint, configuration.Precision, options.CacheDirectory, cancellationToken);
-                return (OnnxEngine.Load(folder, new OnnxEngineOptions { IntraOpThreads = options.Threads }), folder);
-            default:
-                throw new HarkInputException($"engine '{kind}' is not available in this build", field: "--engines");
-        }
+            Engine = configuration.Engine, Device = configuration.Device, Precision = precision, Threads = options.Threads,
+        });
+        return (engine, folder);
     }
 
     private static byte[] TokenizerBytes(string source)

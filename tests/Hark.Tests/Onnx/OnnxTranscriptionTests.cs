@@ -1,3 +1,4 @@
+using Hark.Engines;
 using Hark.Checkpoints;
 using Hark.Conversion.Onnx;
 using Hark.Tests.Transcription;
