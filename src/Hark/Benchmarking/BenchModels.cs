@@ -1,7 +1,10 @@
+using Hark.Conversion;
+using Hark.Formats.Onnx;
 using System.Security.Cryptography;
 using Hark.Checkpoints;
 using Hark.Conversion.Onnx;
 using Hark.Engines;
+using Hark.IO;
 
 namespace Hark.Benchmarking;
 
@@ -30,18 +33,11 @@ public static class BenchModels
         if (File.Exists(Path.Combine(folder, SyntheticMarker))) return folder;
 
         // Written beside the target and renamed, so an interrupted write never looks like a cached model.
-        var temp = folder + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        Directory.CreateDirectory(temp);
-        try
+        using (var atomic = AtomicOutput.ForFolder(folder, force: true))
         {
-            RandomModelWriter.Write(temp, new RandomModelOptions { Preset = preset, Seed = seed, TokenizerSource = tokenizerSource }, null, cancellationToken);
-            File.WriteAllText(Path.Combine(temp, SyntheticMarker), $"{{\"preset\": \"{preset}\", \"seed\": {seed}}}\n");
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            Directory.Move(temp, folder);
-        }
-        finally
-        {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+            RandomModelWriter.Write(atomic.TempPath, new RandomModelOptions { Preset = preset, Seed = seed, TokenizerSource = tokenizerSource }, null, cancellationToken);
+            File.WriteAllText(atomic.PathInside(SyntheticMarker), $"{{\"preset\": \"{preset}\", \"seed\": {seed}}}\n");
+            atomic.Commit();
         }
         return folder;
     }
@@ -86,7 +82,7 @@ public static class BenchModels
             _ => throw new HarkInputException(BenchMatrix.UnsupportedPrecision(EngineKind.Onnx, precision) ?? $"no ONNX export for {precision}", field: "--precisions"),
         };
         var folder = Path.Combine(cacheDirectory, "onnx", $"{fingerprint}-{onnxPrecision.ToName()}");
-        if (File.Exists(Path.Combine(folder, OnnxExporter.MarkerFile))) return folder;
+        if (File.Exists(Path.Combine(folder, OnnxExportMarker.FileName))) return folder;
         OnnxExporter.Export(checkpoint, folder, new OnnxExportOptions { Precision = onnxPrecision, Force = true }, null, cancellationToken);
         return folder;
     }

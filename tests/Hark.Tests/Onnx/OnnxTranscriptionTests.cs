@@ -1,3 +1,4 @@
+using Hark.Formats.Onnx;
 using Hark.Engines;
 using Hark.Checkpoints;
 using Hark.Conversion.Onnx;

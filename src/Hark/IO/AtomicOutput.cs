@@ -1,8 +1,9 @@
-namespace Hark.Conversion;
+namespace Hark.IO;
 
 /// <summary>
 /// Writes a file or a folder under a temporary sibling name and moves it into place only when complete, so a failed
-/// or cancelled conversion never leaves a half-written model where a loader would pick it up.
+/// or cancelled conversion never leaves a half-written model where a loader would pick it up. The one way Hark
+/// writes outputs: converters, checkpoint writers, tokenizer files, hub cache entries, bench caches.
 /// </summary>
 internal sealed class AtomicOutput : IDisposable
 {
@@ -62,8 +63,11 @@ internal sealed class AtomicOutput : IDisposable
             if (_isFolder)
             {
                 if (File.Exists(FinalPath)) File.Delete(FinalPath);
-                if (Directory.Exists(FinalPath)) Directory.Delete(FinalPath, recursive: true);
+                // An old folder moves aside first, so the target is never half old, half new.
+                var old = Directory.Exists(FinalPath) ? TempPath + ".old" : null;
+                if (old is not null) Directory.Move(FinalPath, old);
                 Directory.Move(TempPath, FinalPath);
+                if (old is not null) TryDelete(old);
             }
             else
             {
@@ -77,6 +81,44 @@ internal sealed class AtomicOutput : IDisposable
         }
         _committed = true;
     }
+
+    /// <summary>
+    /// Has <paramref name="produce"/> create a temporary sibling of <paramref name="path"/> (a file, a link), then renames
+    /// it into place, replacing what is there.
+    /// </summary>
+    public static void Place(string path, Action<string> produce)
+    {
+        ArgumentNullException.ThrowIfNull(produce);
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, "." + Path.GetFileName(full) + ".hark-tmp-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            produce(temp);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="write"/> on a stream for a temporary sibling of <paramref name="path"/>, then renames it into place.</summary>
+    public static void WriteFile(string path, Action<FileStream> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        Place(path, temp =>
+        {
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20);
+            write(stream);
+            stream.Flush(flushToDisk: false);
+        });
+    }
+
+    /// <summary>Writes text atomically (UTF-8, no byte-order mark).</summary>
+    public static void WriteText(string path, string text) => WriteFile(path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(text)));
 
     /// <summary>Removes the temporary output unless it was committed.</summary>
     public void Dispose()
