@@ -1,3 +1,5 @@
+using Hark.Cli;
+
 namespace Hark.Bench;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Hark.Formats.Onnx;
 using System.Diagnostics;
 using System.Text.Json;
 using Hark.Checkpoints;

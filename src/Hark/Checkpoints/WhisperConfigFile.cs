@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hark.IO;
 
 namespace Hark.Checkpoints;
 
@@ -86,7 +87,7 @@ public static class WhisperConfigFile
     }
 
     /// <summary>Writes <paramref name="config"/> with transformers' field names (temp file, then rename).</summary>
-    public static void Write(string path, WhisperConfig config) => AtomicFile.WriteText(path, ToJson(config));
+    public static void Write(string path, WhisperConfig config) => AtomicOutput.WriteText(path, ToJson(config));
 
     /// <summary>The <c>config.json</c> text of <paramref name="c"/>.</summary>
     public static string ToJson(WhisperConfig c)

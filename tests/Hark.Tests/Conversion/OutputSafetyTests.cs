@@ -1,3 +1,4 @@
+using Hark.IO;
 using System.CommandLine;
 using Hark.Checkpoints;
 using Hark.Cli;

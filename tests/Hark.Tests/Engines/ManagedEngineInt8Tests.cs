@@ -1,3 +1,4 @@
+using Hark.Formats.Onnx;
 using Hark.Checkpoints;
 using Hark.Conversion.Onnx;
 using Hark.Engines;

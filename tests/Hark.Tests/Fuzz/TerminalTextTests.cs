@@ -1,3 +1,4 @@
+using Hark.Cli;
 using CsCheck;
 
 namespace Hark.Tests.Fuzz;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 using Hark.Checkpoints;
+using Hark.IO;
 
 namespace Hark.Conversion.Ct2;
 

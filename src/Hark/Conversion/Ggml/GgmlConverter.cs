@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Hark.Audio;
 using Hark.Checkpoints;
+using Hark.IO;
 
 namespace Hark.Conversion.Ggml;
 

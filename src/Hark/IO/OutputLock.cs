@@ -1,4 +1,4 @@
-namespace Hark.Conversion;
+namespace Hark.IO;
 
 /// <summary>
 /// An exclusive lock on one output path, held through a lock file beside it (<c>.NAME.hark-lock</c>). The file is

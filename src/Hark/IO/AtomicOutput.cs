@@ -1,11 +1,12 @@
-namespace Hark.Conversion;
+namespace Hark.IO;
 
 /// <summary>
 /// Writes a file or a folder under a temporary sibling name and moves it into place only when complete, so a failed
 /// or cancelled conversion never leaves a half-written model where a loader would pick it up. One writer per output at
 /// a time: a lock file beside the output makes a second concurrent run fail at once, and without <c>force</c> the final
 /// move never replaces what appeared at the output meanwhile. Temporary names carry the writer's process id, so those a
-/// killed run left behind are removed by the next run to the same output.
+/// killed run left behind are removed by the next run to the same output. The one way Hark
+/// writes outputs: converters, checkpoint writers, tokenizer files, hub cache entries, bench caches.
 /// </summary>
 internal sealed class AtomicOutput : IDisposable
 {
@@ -111,6 +112,44 @@ internal sealed class AtomicOutput : IDisposable
         _committed = true;
         if (aside is not null) TryDelete(aside);
     }
+
+    /// <summary>
+    /// Has <paramref name="produce"/> create a temporary sibling of <paramref name="path"/> (a file, a link), then renames
+    /// it into place, replacing what is there.
+    /// </summary>
+    public static void Place(string path, Action<string> produce)
+    {
+        ArgumentNullException.ThrowIfNull(produce);
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, TempPrefix(Path.GetFileName(full)) + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            produce(temp);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="write"/> on a stream for a temporary sibling of <paramref name="path"/>, then renames it into place.</summary>
+    public static void WriteFile(string path, Action<FileStream> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        Place(path, temp =>
+        {
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20);
+            write(stream);
+            stream.Flush(flushToDisk: false);
+        });
+    }
+
+    /// <summary>Writes text atomically (UTF-8, no byte-order mark).</summary>
+    public static void WriteText(string path, string text) => WriteFile(path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(text)));
 
     /// <summary>Removes the temporary output unless it was committed, and releases the output lock.</summary>
     public void Dispose()
