@@ -83,6 +83,7 @@ public static class EngineFactory
         public IEncodedAudio Encode(ReadOnlySpan<float> mel, int batch, CancellationToken cancellationToken = default) => inner.Encode(mel, batch, cancellationToken);
         public IDecoderSession StartDecoder(IEncodedAudio audio, ReadOnlySpan<int> audioIndex, DecoderSessionOptions? options = null)
             => inner.StartDecoder(audio, audioIndex, options);
+        public IDecoderSessionFactory PrepareDecoder(IEncodedAudio audio) => inner.PrepareDecoder(audio);
 
         public void Dispose()
         {

@@ -137,6 +137,12 @@ public sealed class OnnxEngine : IWhisperEngine
         return new OnnxDecoderSession(this, Gather.Rows(encoded.States, audioIndex, DeviceMemory), audioIndex, maxLength);
     }
 
+    /// <inheritdoc />
+    public IDecoderSessionFactory PrepareDecoder(IEncodedAudio audio) =>
+        audio is OnnxEncodedAudio encoded && encoded.Engine == this
+            ? new OnnxDecoderFactory(this, encoded)
+            : throw new ArgumentException("the encoded audio comes from another engine", nameof(audio));
+
     /// <summary>Runs a bound session, honouring cancellation through ONNX Runtime's terminate flag.</summary>
     internal static void Run(InferenceSession session, OrtIoBinding binding, CancellationToken cancellationToken)
     {
