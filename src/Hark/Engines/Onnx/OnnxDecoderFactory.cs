@@ -1,15 +1,49 @@
+using Microsoft.ML.OnnxRuntime;
+
 namespace Hark.Engines.Onnx;
 
 /// <summary>
-/// Sessions over one batch of ONNX-encoded windows. The exported decoders compute the cross-attention K/V inside the
-/// first step's graph, so each session still computes them for its rows; what is shared is the encoder output.
+/// Sessions over one batch of ONNX-encoded windows sharing their cross-attention K/V: one first-step decoder run over
+/// every window (a single start token: the audio's K/V do not depend on the text) computes them once; each session then
+/// gathers its rows of them and decodes on the cached branch from its first step.
 /// </summary>
-internal sealed class OnnxDecoderFactory(OnnxEngine engine, OnnxEncodedAudio audio) : IDecoderSessionFactory
+internal sealed class OnnxDecoderFactory : IDecoderSessionFactory
 {
-    public int Windows => audio.Batch;
+    private readonly OnnxEngine _engine;
+    private readonly OrtValue[] _cross; // per layer: key, value; one row per window
 
-    public IDecoderSession StartDecoder(ReadOnlySpan<int> audioIndex, DecoderSessionOptions? options = null) =>
-        engine.StartDecoder(audio, audioIndex, options);
+    public OnnxDecoderFactory(OnnxEngine engine, OnnxEncodedAudio audio)
+    {
+        _engine = engine;
+        Windows = audio.Batch;
+        var all = Enumerable.Range(0, Windows).ToArray();
+        using var session = (OnnxDecoderSession)engine.StartDecoder(audio, all, new DecoderSessionOptions { MaxLength = 1 });
+        var start = new int[Windows];
+        Array.Fill(start, engine.Config.DecoderStartTokenId);
+        session.Step(start, 1, new float[Windows * engine.Config.VocabSize]);
+        _cross = session.TakeCross();
+    }
 
-    public void Dispose() { }
+    public int Windows { get; }
+
+    public IDecoderSession StartDecoder(ReadOnlySpan<int> audioIndex, DecoderSessionOptions? options = null)
+    {
+        var maxLength = _engine.CheckSession(audioIndex, Windows, options);
+        var cross = new OrtValue[_cross.Length];
+        try
+        {
+            for (var i = 0; i < cross.Length; i++) cross[i] = _engine.Gather.Rows(_cross[i], audioIndex, _engine.DeviceMemory);
+            return new OnnxDecoderSession(_engine, cross, audioIndex, maxLength);
+        }
+        catch
+        {
+            foreach (var v in cross) v?.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var v in _cross) v.Dispose();
+    }
 }
