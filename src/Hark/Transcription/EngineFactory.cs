@@ -49,8 +49,13 @@ public static class EngineFactory
         var checkpoint = WhisperCheckpoint.Open(folder);
         try
         {
+            var cache = options.Device.Kind == DeviceKind.Cpu ? options.WeightCache : null;
             var engine = ManagedEngine.Load(checkpoint.Config, checkpoint.Tensors,
-                new ManagedEngineOptions { Precision = options.Precision, Threads = options.Threads, Device = options.Device });
+                new ManagedEngineOptions
+                {
+                    Precision = options.Precision, Threads = options.Threads, Device = options.Device,
+                    WeightCache = cache, CacheSource = cache is null ? null : Engines.Cache.WeightCache.Fingerprint(folder),
+                });
             return new OwningEngine(engine, checkpoint);
         }
         catch

@@ -53,21 +53,30 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
             ? model
             : await Hub.ModelLocator.ResolveAsync(model, options.Hub, null, cancellationToken).ConfigureAwait(false);
         if (!Directory.Exists(path)) throw new HarkInputException("model folder not found", path);
-        return await Task.Run(() =>
+        // The tokenizer (JSON, BPE tables) and the weights load side by side: neither waits for the other's I/O or JIT.
+        var tokenizerLoad = Task.Run(() => new TokenizerAdapter(WhisperTokenizer.FromFolder(path, options.Tokenizer)), cancellationToken);
+        var engineLoad = Task.Run(() => EngineFactory.Create(path, options), cancellationToken);
+        try
         {
-            var tokenizer = new TokenizerAdapter(WhisperTokenizer.FromFolder(path, options.Tokenizer));
-            cancellationToken.ThrowIfCancellationRequested();
-            var engine = EngineFactory.Create(path, options);
-            try
-            {
-                return new WhisperModel(engine, tokenizer, engine);
-            }
-            catch
-            {
-                engine.Dispose();
-                throw;
-            }
-        }, cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(tokenizerLoad, engineLoad).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (engineLoad.IsCompletedSuccessfully) engineLoad.Result.Dispose();
+            // The tokenizer's error comes first, as when they loaded one after the other.
+            if (tokenizerLoad.IsFaulted) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(tokenizerLoad.Exception.InnerException!);
+            throw;
+        }
+        var engine = engineLoad.Result;
+        try
+        {
+            return new WhisperModel(engine, tokenizerLoad.Result, engine);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Starts transcribing precomputed log-mel features (<see cref="MelFeatures"/> explains the padding).</summary>

@@ -8,64 +8,40 @@ internal static unsafe class WeightPacking
 {
     private const int NR = PackedWeight.PanelWidth;
 
-    /// <summary>Packs <c>W [n, k]</c> (row-major float32) as <paramref name="dtype"/>.</summary>
+    /// <summary>Elements below which a weight is packed on the calling thread (scheduling would cost more).</summary>
+    private const long ParallelThreshold = 1 << 16;
+
+    /// <summary>
+    /// Packs <c>W [n, k]</c> (row-major float32) as <paramref name="dtype"/>. The finiteness check, the conversion or
+    /// quantisation and the panel layout are one pass over each row, and panels are packed in parallel: at load this is
+    /// the step that touches every weight.
+    /// </summary>
     /// <exception cref="HarkInputException">A value is NaN or infinite.</exception>
     public static PackedWeight Pack(ReadOnlySpan<float> w, int n, int k, TensorDType dtype, string what)
     {
         if (w.Length != (long)n * k) throw new ArgumentException($"{what}: {w.Length} values do not fill [{n}, {k}]", nameof(w));
-        foreach (var v in w)
-        {
-            if (!float.IsFinite(v)) throw new HarkInputException("weight holds NaN or infinity; expected finite values", field: what);
-        }
+        if (dtype is not (TensorDType.Float32 or TensorDType.Float16 or TensorDType.BFloat16 or TensorDType.Int8))
+            throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown weight dtype");
         var packed = new PackedWeight(n, k, dtype);
         try
         {
-            var scales = packed.Scales;
-            var halves = dtype == TensorDType.Float16 ? new Half[k] : [];
-            var brains = dtype == TensorDType.BFloat16 ? new ushort[k] : [];
-            for (var row = 0; row < n; row++)
+            var finite = true;
+            fixed (float* source = w)
             {
-                var src = w.Slice(row * k, k);
-                var baseOffset = packed.Offset(row, 0);
-                switch (dtype)
+                var address = (nint)source;
+                if ((long)n * k < ParallelThreshold || packed.Panels == 1)
                 {
-                    case TensorDType.Float32:
-                        {
-                            var dst = (float*)packed.Data + baseOffset;
-                            for (var i = 0; i < k; i++) dst[(long)i * NR] = src[i];
-                            break;
-                        }
-                    case TensorDType.Float16:
-                        {
-                            var dst = (Half*)packed.Data + baseOffset;
-                            var row16 = halves.AsSpan(0, k);
-                            System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(src, row16);
-                            for (var i = 0; i < k; i++) dst[(long)i * NR] = row16[i];
-                            break;
-                        }
-                    case TensorDType.BFloat16:
-                        {
-                            var dst = (ushort*)packed.Data + baseOffset;
-                            var bits = brains.AsSpan(0, k);
-                            Checkpoints.DTypeConversion.Float32ToBFloat16(src, bits);
-                            for (var i = 0; i < k; i++) dst[(long)i * NR] = bits[i];
-                            break;
-                        }
-                    case TensorDType.Int8:
-                        {
-                            var dst = (sbyte*)packed.Data + baseOffset;
-                            var max = 0f;
-                            foreach (var v in src) max = Math.Max(max, Math.Abs(v));
-                            var scale = max / 127f;
-                            scales[row] = scale;
-                            var inverse = scale > 0 ? 1f / scale : 0f;
-                            for (var i = 0; i < k; i++) dst[(long)i * NR] = (sbyte)Math.Clamp(MathF.Round(src[i] * inverse), -127f, 127f);
-                            break;
-                        }
-                    default:
-                        throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown weight dtype");
+                    for (var p = 0; p < packed.Panels; p++) finite &= PackPanel((float*)address, n, k, packed, p);
+                }
+                else
+                {
+                    Parallel.For(0, packed.Panels, p =>
+                    {
+                        if (!PackPanel((float*)address, n, k, packed, p)) Volatile.Write(ref finite, false);
+                    });
                 }
             }
+            if (!finite) throw new HarkInputException("weight holds NaN or infinity; expected finite values", field: what);
             return packed;
         }
         catch
@@ -73,6 +49,59 @@ internal static unsafe class WeightPacking
             packed.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Packs the rows of panel <paramref name="panel"/>; false when a row holds NaN or infinity.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool PackPanel(float* w, int n, int k, PackedWeight packed, int panel)
+    {
+        const int Chunk = 256;
+        var narrow = stackalloc ushort[Chunk];
+        var last = Math.Min(n, (panel + 1) * NR);
+        for (var row = panel * NR; row < last; row++)
+        {
+            var src = w + (long)row * k;
+            var values = new ReadOnlySpan<float>(src, k);
+            // NaN propagates through the max and infinity is its own maximum, so one vectorised pass checks the row.
+            var magnitude = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(values));
+            if (!float.IsFinite(magnitude)) return false;
+            var offset = packed.Offset(row, 0);
+            switch (packed.DType)
+            {
+                case TensorDType.Float32:
+                    {
+                        var dst = (float*)packed.Data + offset;
+                        for (var i = 0; i < k; i++) dst[(long)i * NR] = src[i];
+                        break;
+                    }
+                case TensorDType.Float16:
+                case TensorDType.BFloat16:
+                    {
+                        var dst = (ushort*)packed.Data + offset;
+                        for (var start = 0; start < k; start += Chunk)
+                        {
+                            var count = Math.Min(Chunk, k - start);
+                            var part = values.Slice(start, count);
+                            if (packed.DType == TensorDType.Float16)
+                                System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(part, new Span<Half>(narrow, count));
+                            else
+                                Checkpoints.DTypeConversion.Float32ToBFloat16(part, new Span<ushort>(narrow, count));
+                            for (var i = 0; i < count; i++) dst[(long)(start + i) * NR] = narrow[i];
+                        }
+                        break;
+                    }
+                default:
+                    {
+                        var dst = (sbyte*)packed.Data + offset;
+                        var scale = magnitude / 127f;
+                        packed.Scales[row] = scale;
+                        var inverse = scale > 0 ? 1f / scale : 0f;
+                        for (var i = 0; i < k; i++) dst[(long)i * NR] = (sbyte)Math.Clamp(MathF.Round(src[i] * inverse), -127f, 127f);
+                        break;
+                    }
+            }
+        }
+        return true;
     }
 
     /// <summary>
