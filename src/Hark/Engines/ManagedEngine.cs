@@ -88,18 +88,20 @@ public sealed class ManagedEngine : IWhisperEngine
         if (backend is not CpuBackend || options.WeightCache is not { } cache || options.CacheSource is not { } source)
             return WhisperWeights.Load(backend, tensors, config, storage, options.ConvertWeightsAtLoad);
         var stored = options.ConvertWeightsAtLoad ? TensorDType.Float32 : storage;
-        var store = CachedWeightStore.Open(cache, source, config, stored, storage, backend);
-        fromCache = store.IsHit;
+        var convert = options.ConvertWeightsAtLoad;
+        var plan = () => WeightPlan.Of(store => WhisperWeights.Load(backend, tensors, config, storage, convert, store));
+        var cached = CachedWeightStore.Open(cache, source, config, stored, storage, backend, plan);
+        fromCache = cached.IsHit;
         try
         {
-            return WhisperWeights.Load(backend, tensors, config, storage, options.ConvertWeightsAtLoad, store);
+            return WhisperWeights.Load(backend, tensors, config, storage, convert, cached);
         }
         catch (InvalidDataException) when (fromCache)
         {
             // The entry passed its checks but lists other tensors than this load asks for: rebuild it from the source.
             fromCache = false;
-            return WhisperWeights.Load(backend, tensors, config, storage, options.ConvertWeightsAtLoad,
-                CachedWeightStore.Open(cache, source, config, stored, storage, backend, ignoreExisting: true));
+            return WhisperWeights.Load(backend, tensors, config, storage, convert,
+                CachedWeightStore.Open(cache, source, config, stored, storage, backend, plan, ignoreExisting: true));
         }
     }
 

@@ -9,9 +9,11 @@ using Hark.Engines.Whisper;
 namespace Hark.Engines.Cache;
 
 /// <summary>
-/// The CPU backend's packed weights in a <see cref="WeightCache"/>: on a hit every tensor comes from the mapped file; on a
-/// miss the tensors built from the source are recorded and written as a new entry when the load completes. The entry
-/// is keyed by the source fingerprint, the config, the storage precision and the packing layout.
+/// The CPU backend's packed weights in a <see cref="WeightCache"/>. On a hit every tensor comes from the mapped entry.
+/// On a miss the entry is created under a temporary name, mapped for writing, each weight is packed straight into it
+/// (no second copy, no write afterwards) and the file is renamed into place when the load completes: two processes
+/// missing at once both write and the last rename wins; readers never see half a file. A cache folder that cannot be
+/// written only costs the next load its time: the weights are then packed into memory as without a cache.
 /// </summary>
 internal sealed class CachedWeightStore : IWeightStore
 {
@@ -20,39 +22,40 @@ internal sealed class CachedWeightStore : IWeightStore
         $"cpu-panels{PackedWeight.PanelWidth}-v{PackedWeightsFile.Version}-{(BitConverter.IsLittleEndian ? "le" : "be")}";
 
     private readonly IOpBackend _backend;
-    private readonly string _path;
-    private readonly string _key;
-    private readonly string _source;
-    private readonly string _precision;
     private readonly PackedWeightsFile? _file;
-    private readonly List<(string Name, bool Packed, IDeviceTensor Tensor)> _built = [];
     private int _next;
 
-    private CachedWeightStore(IOpBackend backend, string path, string key, string source, string precision, PackedWeightsFile? file)
+    private CachedWeightStore(IOpBackend backend, PackedWeightsFile? file, bool isHit)
     {
         _backend = backend;
-        _path = path;
-        _key = key;
-        _source = source;
-        _precision = precision;
         _file = file;
+        IsHit = isHit;
     }
 
     /// <summary>True when the weights come from the cache.</summary>
-    public bool IsHit => _file is not null;
+    public bool IsHit { get; }
 
-    /// <summary>Path of the entry.</summary>
-    public string Path => _path;
-
-    /// <summary>Opens the entry for this source and precision; a missing or invalid file (or <paramref name="ignoreExisting"/>) is a miss.</summary>
-    public static CachedWeightStore Open(WeightCache cache, WeightSource source, WhisperConfig config, TensorDType storage,
-        TensorDType roundTo, IOpBackend backend, bool ignoreExisting = false)
+    /// <summary>
+    /// Opens the entry for this source and precision; when it is missing or invalid (or <paramref name="ignoreExisting"/>),
+    /// starts writing it, laid out as <paramref name="plan"/> lists the tensors.
+    /// </summary>
+    public static CachedWeightStore Open(WeightCache cache, WeightSource source, WhisperConfig config, TensorDType storage, TensorDType roundTo,
+        IOpBackend backend, Func<IReadOnlyList<(string Name, WeightKind Kind, int Rows, int Columns, TensorDType DType)>> plan, bool ignoreExisting = false)
     {
         var key = Key(source.Fingerprint, config, storage, roundTo);
         var path = cache.EntryPath(key);
+        if (!ignoreExisting && PackedWeightsFile.Open(path, key, Layout) is { } hit) return new CachedWeightStore(backend, hit, isHit: true);
         var precision = storage == roundTo ? storage.ToString() : $"{roundTo} (as {storage})";
-        var file = ignoreExisting ? null : PackedWeightsFile.Open(path, key, Layout);
-        return new CachedWeightStore(backend, path, key, source.Description, precision, file);
+        try
+        {
+            var header = PackedWeightsHeader.Plan(Layout, key, source.Description, precision, plan());
+            return new CachedWeightStore(backend, PackedWeightsFile.Create(path, header), isHit: false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            System.Diagnostics.Trace.TraceWarning($"{path}: packed-weight cache not written: {ex.Message}");
+            return new CachedWeightStore(backend, null, isHit: false);
+        }
     }
 
     /// <summary>The entry key: 128 bits of SHA-256 over everything the packed bytes depend on.</summary>
@@ -63,36 +66,26 @@ internal sealed class CachedWeightStore : IWeightStore
     }
 
     /// <inheritdoc />
-    public IDeviceTensor? Find(string name, bool packed, int rows, int columns, TensorDType dtype) =>
-        _file?.Take(_next++, name, packed, rows, columns, dtype, _backend);
+    public IDeviceTensor? Find(string name, WeightKind kind, int rows, int columns, TensorDType dtype) =>
+        IsHit ? _file!.Take(_next++, name, kind, rows, columns, dtype, _backend) : null;
 
     /// <inheritdoc />
-    public void Add(string name, bool packed, IDeviceTensor tensor)
-    {
-        if (_file is null) _built.Add((name, packed, tensor));
-    }
+    public IDeviceTensor? Build(string name, WeightKind kind, ReadOnlySpan<float> values, int rows, int columns, TensorDType dtype) =>
+        _file?.Build(_next++, name, kind, values, rows, columns, dtype, _backend);
 
     /// <inheritdoc />
-    /// <remarks>
-    /// On a miss, writes the entry (temporary name, then rename: two processes missing at once both write and the
-    /// last rename wins, readers never see half a file). A cache that cannot be written only costs the next load time.
-    /// </remarks>
     public void Complete()
     {
-        if (_file is not null)
-        {
-            if (_next != _file.Header.Tensors.Length) throw new InvalidDataException($"cache entry holds {_file.Header.Tensors.Length} tensors; {_next} were loaded");
-            return;
-        }
+        if (_file is null) return;
+        if (_next != _file.Header.Tensors.Length) throw new InvalidDataException($"cache entry lists {_file.Header.Tensors.Length} tensors; {_next} were loaded");
         try
         {
-            PackedWeightsFile.Write(_path, _key, Layout, _source, _precision, _built);
+            _file.Commit();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            System.Diagnostics.Trace.TraceWarning($"{_path}: packed-weight cache not written: {ex.Message}");
+            System.Diagnostics.Trace.TraceWarning($"packed-weight cache not committed: {ex.Message}");
         }
-        _built.Clear();
     }
 
     /// <inheritdoc />

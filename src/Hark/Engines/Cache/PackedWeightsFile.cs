@@ -1,40 +1,19 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Text;
+using System.IO.MemoryMappedFiles;
 using System.Text.Json;
-using Hark.Checkpoints;
 using Hark.Engines.Backends;
 using Hark.Engines.Cpu;
+using Hark.Engines.Whisper;
 
 namespace Hark.Engines.Cache;
 
-/// <summary>Header of a packed-weight cache file (JSON).</summary>
-internal sealed record PackedWeightsHeader(int Version, string Layout, string Key, string Source, string Precision, long DataBytes, PackedTensorEntry[] Tensors)
-{
-    /// <summary>Offset of the data area: after the 12-byte prefix and the header, page aligned.</summary>
-    public long DataStart(int headerBytes) => Align(12 + headerBytes, 4096);
-
-    /// <summary>Length of a complete file with a header of <paramref name="headerBytes"/>.</summary>
-    public long FileLength(int headerBytes) => DataStart(headerBytes) + DataBytes + PackedWeightsFile.FooterBytes;
-
-    /// <summary>Rounds up to a multiple of <paramref name="alignment"/>.</summary>
-    public static long Align(long value, long alignment) => (value + alignment - 1) / alignment * alignment;
-}
-
-/// <summary>One tensor of a cache file, in the order the engine loads them. Offsets are from the data area.</summary>
-internal sealed record PackedTensorEntry(string Name, bool Packed, TensorDType DType, int Rows, int Columns, long Offset, long Bytes, long ScalesOffset)
-{
-    /// <summary>The bytes this tensor must occupy (panels for a packed weight; rows × columns float32 for a dense tensor).</summary>
-    public long ExpectedBytes => Packed ? PackedWeight.DataBytes(Rows, Columns, DType) : (long)Rows * Columns * sizeof(float);
-}
-
 /// <summary>
-/// The packed-weight cache file: <c>HARKPW</c> magic and version, header length, JSON header, then each tensor's bytes
-/// exactly as the CPU backend holds them (64-byte aligned, the data area page aligned), then a footer repeating the
-/// magic and the total length. A file is used only if magic, version, layout, key, every offset and the total length
-/// agree, so a truncated or foreign file reads as a miss and is rebuilt. Packed panels are used straight from the
-/// read-only mapping; the few dense tensors (biases, norms, positions) are copied.
+/// The packed-weight cache file: <c>HARKPW</c> magic and version, header length, JSON header
+/// (<see cref="PackedWeightsHeader"/>), then each tensor's bytes exactly as the CPU backend holds them (64-byte aligned,
+/// the data area page aligned), then a footer repeating the magic and the total length. A file is used only if magic,
+/// version, layout, key, every offset and the total length agree, so a truncated or foreign file reads as a miss and
+/// is rebuilt. Packed panels are used straight from the mapping, on a hit and while the file is being written alike;
+/// the few dense tensors (biases, norms, positions) are copied to the backend.
 /// </summary>
 internal sealed unsafe class PackedWeightsFile : IDisposable
 {
@@ -45,19 +24,42 @@ internal sealed unsafe class PackedWeightsFile : IDisposable
     public const int FooterBytes = 16;
 
     private static readonly byte[] Magic = "HARKPW\0\u0001"u8.ToArray();
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
-    private readonly MappedFile _map;
+    private readonly MemoryMappedFile _map;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly byte* _base;
     private readonly byte* _data;
+    private readonly string? _writingTo;
+    private readonly string? _finalPath;
+    private readonly long _length;
+    private bool _committed;
+    private int _disposed;
 
-    private PackedWeightsFile(PackedWeightsHeader header, MappedFile map, long dataStart)
+    private PackedWeightsFile(PackedWeightsHeader header, FileStream stream, long dataStart, string? writingTo, string? finalPath)
     {
         Header = header;
-        _map = map;
-        _data = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(map.Span(0, 1))) + dataStart;
+        _writingTo = writingTo;
+        _finalPath = finalPath;
+        _length = stream.Length;
+        var access = writingTo is null ? MemoryMappedFileAccess.Read : MemoryMappedFileAccess.ReadWrite;
+        _map = MemoryMappedFile.CreateFromFile(stream, null, 0, access, HandleInheritability.None, leaveOpen: false);
+        try
+        {
+            _view = _map.CreateViewAccessor(0, 0, access);
+            byte* pointer = null;
+            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            _base = pointer + _view.PointerOffset;
+            _data = _base + dataStart;
+        }
+        catch
+        {
+            _view?.Dispose();
+            _map.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>The validated header.</summary>
+    /// <summary>The header.</summary>
     public PackedWeightsHeader Header { get; }
 
     /// <summary>Opens and validates <paramref name="path"/>; null when it is missing, truncated, damaged or for another key.</summary>
@@ -75,12 +77,12 @@ internal sealed unsafe class PackedWeightsFile : IDisposable
         try
         {
             var (header, headerBytes) = ReadHeader(stream);
-            if (header is null || header.Key != key || header.Layout != layout || !IsConsistent(header, headerBytes, stream)) 
+            if (header is null || header.Key != key || header.Layout != layout || !header.IsConsistent() || !HasFooter(stream, header.FileLength(headerBytes)))
             {
                 stream.Dispose();
                 return null;
             }
-            return new PackedWeightsFile(header, new MappedFile(stream), header.DataStart(headerBytes));
+            return new PackedWeightsFile(header, stream, header.DataStart(headerBytes), null, null);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -89,7 +91,38 @@ internal sealed unsafe class PackedWeightsFile : IDisposable
         }
     }
 
-    /// <summary>The header of <paramref name="path"/> if it parses (for listing), else null.</summary>
+    /// <summary>
+    /// Starts writing <paramref name="header"/>'s entry under a temporary name beside <paramref name="path"/>, mapped for
+    /// writing; <see cref="Build"/> packs each tensor straight into it and <see cref="Commit"/> renames it into place.
+    /// </summary>
+    /// <exception cref="IOException">The cache folder cannot be written.</exception>
+    /// <exception cref="UnauthorizedAccessException">The cache folder cannot be written.</exception>
+    public static PackedWeightsFile Create(string path, PackedWeightsHeader header)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(header);
+        var length = header.FileLength(json.Length);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + ".tmp-" + Guid.NewGuid().ToString("N")[..8]);
+        var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1);
+        try
+        {
+            stream.SetLength(length);   // sparse: pages cost nothing until written
+            Span<byte> prefix = stackalloc byte[12];
+            Magic.CopyTo(prefix);
+            BinaryPrimitives.WriteInt32LittleEndian(prefix[8..], json.Length);
+            RandomAccess.Write(stream.SafeFileHandle, prefix, 0);
+            RandomAccess.Write(stream.SafeFileHandle, json, 12);
+            return new PackedWeightsFile(header, stream, header.DataStart(json.Length), temp, path);
+        }
+        catch
+        {
+            stream.Dispose();
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>The header of <paramref name="path"/> if it parses (for listing), with the length a complete file has.</summary>
     public static (PackedWeightsHeader Header, long Length)? TryReadHeader(string path)
     {
         try
@@ -104,82 +137,68 @@ internal sealed unsafe class PackedWeightsFile : IDisposable
         }
     }
 
-    /// <summary>
-    /// The tensor at <paramref name="index"/>, which must be the one described; a packed weight maps the file, a dense
-    /// tensor is copied into <paramref name="backend"/>'s memory.
-    /// </summary>
+    /// <summary>The tensor at <paramref name="index"/> of a complete file.</summary>
     /// <exception cref="InvalidDataException">The entry describes another tensor (the caller rebuilds the entry).</exception>
-    public IDeviceTensor Take(int index, string name, bool packed, int rows, int columns, TensorDType dtype, IOpBackend backend)
+    public IDeviceTensor Take(int index, string name, WeightKind kind, int rows, int columns, TensorDType dtype, IOpBackend backend)
     {
-        var tensors = Header.Tensors;
-        if (index >= tensors.Length || tensors[index] is not { } e || e.Name != name || e.Packed != packed || e.Rows != rows || e.Columns != columns || e.DType != dtype)
-            throw new InvalidDataException($"cache entry {index} does not describe {name} [{rows}, {columns}] {dtype}");
-        if (packed) return PackedWeight.MapFrom(rows, columns, dtype, _data + e.Offset, e.ScalesOffset < 0 ? null : (float*)(_data + e.ScalesOffset));
+        var e = Entry(index, name, kind, rows, columns, dtype);
+        if (e.IsPacked) return PackedWeight.MapFrom(rows, columns, dtype, _data + e.Offset, e.HasScales ? (float*)(_data + e.ScalesOffset) : null);
         var tensor = backend.Allocate(rows, columns);
         backend.Upload(new ReadOnlySpan<float>(_data + e.Offset, checked(rows * columns)), TensorView.Of(tensor));
         return tensor;
     }
 
-    /// <summary>Writes the tensors (as the CPU backend holds them) to <paramref name="path"/> atomically.</summary>
-    public static void Write(string path, string key, string layout, string source, string precision, IReadOnlyList<(string Name, bool Packed, IDeviceTensor Tensor)> tensors)
+    /// <summary>Writes the tensor at <paramref name="index"/> of a file being written, and returns it (packed weights in place).</summary>
+    /// <exception cref="InvalidDataException">The plan listed another tensor here.</exception>
+    public IDeviceTensor Build(int index, string name, WeightKind kind, ReadOnlySpan<float> values, int rows, int columns, TensorDType dtype, IOpBackend backend)
     {
-        var entries = new PackedTensorEntry[tensors.Count];
-        long at = 0;
-        for (var i = 0; i < tensors.Count; i++)
+        if (_writingTo is null) throw new InvalidOperationException("the cache file is open for reading");
+        var e = Entry(index, name, kind, rows, columns, dtype);
+        var what = $"{name} [{rows}, {columns}]";
+        switch (kind)
         {
-            var (name, packed, tensor) = tensors[i];
-            var bytes = packed ? PackedWeight.DataBytes(tensor.Rows, tensor.Columns, tensor.DType) : (long)tensor.Rows * tensor.Columns * sizeof(float);
-            var scales = -1L;
-            var end = at + bytes;
-            if (packed && tensor.DType == TensorDType.Int8)
-            {
-                scales = PackedWeightsHeader.Align(end, 64);
-                end = scales + PackedWeight.ScaleBytes(tensor.Rows, tensor.DType);
-            }
-            entries[i] = new PackedTensorEntry(name, packed, tensor.DType, tensor.Rows, tensor.Columns, at, bytes, scales);
-            at = PackedWeightsHeader.Align(end, 64);
+            case WeightKind.Dense:
+                values.CopyTo(new Span<float>(_data + e.Offset, checked(rows * columns)));
+                return Take(index, name, kind, rows, columns, dtype, backend);
+            case WeightKind.Conv:
+                WeightPacking.PackInto(WeightPacking.Conv1dAsLinear(values, rows, columns / 3, 3), rows, columns, dtype, _data + e.Offset,
+                    e.HasScales ? (float*)(_data + e.ScalesOffset) : null, what);
+                break;
+            default:
+                WeightPacking.PackInto(values, rows, columns, dtype, _data + e.Offset, e.HasScales ? (float*)(_data + e.ScalesOffset) : null, what);
+                break;
         }
-        var header = new PackedWeightsHeader(Version, layout, key, source, precision, at, entries);
-        var json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
-        var dataStart = header.DataStart(json.Length);
-        AtomicFile.Write(path, stream =>
-        {
-            Span<byte> prefix = stackalloc byte[12];
-            Magic.CopyTo(prefix);
-            BinaryPrimitives.WriteInt32LittleEndian(prefix[8..], json.Length);
-            stream.Write(prefix);
-            stream.Write(json);
-            Pad(stream, dataStart);
-            for (var i = 0; i < tensors.Count; i++)
-            {
-                var (_, packed, tensor) = tensors[i];
-                var e = entries[i];
-                Pad(stream, dataStart + e.Offset);
-                if (packed)
-                {
-                    var weight = (PackedWeight)tensor;
-                    stream.Write(new ReadOnlySpan<byte>(weight.Data, checked((int)e.Bytes)));
-                    if (e.ScalesOffset >= 0)
-                    {
-                        Pad(stream, dataStart + e.ScalesOffset);
-                        stream.Write(new ReadOnlySpan<byte>(weight.Scales, checked((int)PackedWeight.ScaleBytes(e.Rows, e.DType))));
-                    }
-                }
-                else
-                {
-                    stream.Write(new ReadOnlySpan<byte>(((CpuTensor)tensor).Bytes, checked((int)e.Bytes)));
-                }
-            }
-            Pad(stream, dataStart + header.DataBytes);
-            Span<byte> footer = stackalloc byte[FooterBytes];
-            Magic.CopyTo(footer);
-            BinaryPrimitives.WriteInt64LittleEndian(footer[8..], header.FileLength(json.Length));
-            stream.Write(footer);
-        });
+        return Take(index, name, kind, rows, columns, dtype, backend);
+    }
+
+    /// <summary>Writes the footer and renames the finished file into place (replacing an entry another process wrote meanwhile).</summary>
+    public void Commit()
+    {
+        if (_writingTo is null || _committed) return;
+        Magic.CopyTo(new Span<byte>(_base + _length - FooterBytes, 8));
+        BinaryPrimitives.WriteInt64LittleEndian(new Span<byte>(_base + _length - 8, 8), _length);
+        File.Move(_writingTo, _finalPath!, overwrite: true);
+        _committed = true;
     }
 
     /// <inheritdoc />
-    public void Dispose() => _map.Dispose();
+    /// <remarks>The mapping stays valid after a rename, and on Unix after another process replaces or deletes the file.</remarks>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _view.Dispose();
+        _map.Dispose();
+        if (_writingTo is not null && !_committed) TryDelete(_writingTo);
+    }
+
+    private PackedTensorEntry Entry(int index, string name, WeightKind kind, int rows, int columns, TensorDType dtype)
+    {
+        var tensors = Header.Tensors;
+        if (index >= tensors.Length || tensors[index] is not { } e || e.Name != name || e.Kind != kind || e.Rows != rows || e.Columns != columns || e.DType != dtype)
+            throw new InvalidDataException($"cache entry {index} does not describe {name} [{rows}, {columns}] {dtype}");
+        return e;
+    }
 
     private static (PackedWeightsHeader? Header, int HeaderBytes) ReadHeader(FileStream stream)
     {
@@ -192,7 +211,7 @@ internal sealed unsafe class PackedWeightsFile : IDisposable
         if (stream.ReadAtLeast(json, length, throwOnEndOfStream: false) < length) return (null, 0);
         try
         {
-            var header = JsonSerializer.Deserialize<PackedWeightsHeader>(json, Json);
+            var header = JsonSerializer.Deserialize<PackedWeightsHeader>(json);
             return header is { Version: Version, Tensors: not null, Key: not null, Layout: not null } ? (header, length) : (null, 0);
         }
         catch (JsonException)
@@ -201,31 +220,17 @@ internal sealed unsafe class PackedWeightsFile : IDisposable
         }
     }
 
-    private static bool IsConsistent(PackedWeightsHeader header, int headerBytes, FileStream stream)
+    private static bool HasFooter(FileStream stream, long expected)
     {
-        var expected = header.FileLength(headerBytes);
-        if (header.DataBytes < 0 || stream.Length != expected) return false;
+        if (stream.Length != expected) return false;
         Span<byte> footer = stackalloc byte[FooterBytes];
         stream.Position = expected - FooterBytes;
         if (stream.ReadAtLeast(footer, FooterBytes, throwOnEndOfStream: false) < FooterBytes) return false;
-        if (!footer[..8].SequenceEqual(Magic) || BinaryPrimitives.ReadInt64LittleEndian(footer[8..]) != expected) return false;
-        foreach (var e in header.Tensors)
-        {
-            if (e is null || e.Name is null || e.Rows <= 0 || e.Columns <= 0 || !Enum.IsDefined(e.DType)) return false;
-            if (e.Offset < 0 || e.Offset % 64 != 0 || e.Bytes != e.ExpectedBytes || e.Offset > header.DataBytes - e.Bytes) return false;
-            var hasScales = e.Packed && e.DType == TensorDType.Int8;
-            if (hasScales != e.ScalesOffset >= 0) return false;
-            if (hasScales && (e.ScalesOffset % 64 != 0 || e.ScalesOffset < e.Offset + e.Bytes
-                              || e.ScalesOffset > header.DataBytes - PackedWeight.ScaleBytes(e.Rows, e.DType))) return false;
-            if (!e.Packed && e.DType != TensorDType.Float32) return false;
-        }
-        return true;
+        return footer[..8].SequenceEqual(Magic) && BinaryPrimitives.ReadInt64LittleEndian(footer[8..]) == expected;
     }
 
-    private static void Pad(FileStream stream, long position)
+    private static void TryDelete(string path)
     {
-        var gap = position - stream.Position;
-        if (gap < 0) throw new InvalidOperationException("cache layout overlaps");
-        if (gap > 0) stream.Write(new byte[gap]);
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -19,29 +19,10 @@ internal static unsafe class WeightPacking
     /// <exception cref="HarkInputException">A value is NaN or infinite.</exception>
     public static PackedWeight Pack(ReadOnlySpan<float> w, int n, int k, TensorDType dtype, string what)
     {
-        if (w.Length != (long)n * k) throw new ArgumentException($"{what}: {w.Length} values do not fill [{n}, {k}]", nameof(w));
-        if (dtype is not (TensorDType.Float32 or TensorDType.Float16 or TensorDType.BFloat16 or TensorDType.Int8))
-            throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown weight dtype");
         var packed = new PackedWeight(n, k, dtype);
         try
         {
-            var finite = true;
-            fixed (float* source = w)
-            {
-                var address = (nint)source;
-                if ((long)n * k < ParallelThreshold || packed.Panels == 1)
-                {
-                    for (var p = 0; p < packed.Panels; p++) finite &= PackPanel((float*)address, n, k, packed, p);
-                }
-                else
-                {
-                    Parallel.For(0, packed.Panels, p =>
-                    {
-                        if (!PackPanel((float*)address, n, k, packed, p)) Volatile.Write(ref finite, false);
-                    });
-                }
-            }
-            if (!finite) throw new HarkInputException("weight holds NaN or infinity; expected finite values", field: what);
+            PackInto(w, n, k, dtype, packed.Data, packed.Scales, what);
             return packed;
         }
         catch
@@ -51,57 +32,119 @@ internal static unsafe class WeightPacking
         }
     }
 
-    /// <summary>Packs the rows of panel <paramref name="panel"/>; false when a row holds NaN or infinity.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool PackPanel(float* w, int n, int k, PackedWeight packed, int panel)
+    /// <summary>
+    /// <see cref="Pack"/> into memory the caller provides (a mapped cache file): <paramref name="data"/> holds
+    /// <see cref="PackedWeight.DataBytes"/> bytes (zero where rows pad the last panel), <paramref name="scales"/>
+    /// <see cref="PackedWeight.ScaleBytes"/> (int8 only, else null).
+    /// </summary>
+    /// <exception cref="HarkInputException">A value is NaN or infinite.</exception>
+    public static void PackInto(ReadOnlySpan<float> w, int n, int k, TensorDType dtype, byte* data, float* scales, string what)
     {
-        const int Chunk = 256;
-        var narrow = stackalloc ushort[Chunk];
-        var last = Math.Min(n, (panel + 1) * NR);
-        for (var row = panel * NR; row < last; row++)
+        if (w.Length != (long)n * k) throw new ArgumentException($"{what}: {w.Length} values do not fill [{n}, {k}]", nameof(w));
+        if (dtype is not (TensorDType.Float32 or TensorDType.Float16 or TensorDType.BFloat16 or TensorDType.Int8))
+            throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown weight dtype");
+        if (data == null || (dtype == TensorDType.Int8) != (scales != null)) throw new ArgumentException("packing needs its data, and scales exactly when int8");
+        var panels = (n + NR - 1) / NR;
+        var finite = true;
+        fixed (float* source = w)
         {
-            var src = w + (long)row * k;
-            var values = new ReadOnlySpan<float>(src, k);
-            // NaN propagates through the max and infinity is its own maximum, so one vectorised pass checks the row.
-            var magnitude = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(values));
-            if (!float.IsFinite(magnitude)) return false;
-            var offset = packed.Offset(row, 0);
-            switch (packed.DType)
+            var target = new PanelTarget((nint)source, n, k, dtype, (nint)data, (nint)scales);
+            if ((long)n * k < ParallelThreshold || panels == 1)
             {
-                case TensorDType.Float32:
-                    {
-                        var dst = (float*)packed.Data + offset;
-                        for (var i = 0; i < k; i++) dst[(long)i * NR] = src[i];
-                        break;
-                    }
-                case TensorDType.Float16:
-                case TensorDType.BFloat16:
-                    {
-                        var dst = (ushort*)packed.Data + offset;
-                        for (var start = 0; start < k; start += Chunk)
-                        {
-                            var count = Math.Min(Chunk, k - start);
-                            var part = values.Slice(start, count);
-                            if (packed.DType == TensorDType.Float16)
-                                System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(part, new Span<Half>(narrow, count));
-                            else
-                                Checkpoints.DTypeConversion.Float32ToBFloat16(part, new Span<ushort>(narrow, count));
-                            for (var i = 0; i < count; i++) dst[(long)(start + i) * NR] = narrow[i];
-                        }
-                        break;
-                    }
-                default:
-                    {
-                        var dst = (sbyte*)packed.Data + offset;
-                        var scale = magnitude / 127f;
-                        packed.Scales[row] = scale;
-                        var inverse = scale > 0 ? 1f / scale : 0f;
-                        for (var i = 0; i < k; i++) dst[(long)i * NR] = (sbyte)Math.Clamp(MathF.Round(src[i] * inverse), -127f, 127f);
-                        break;
-                    }
+                for (var p = 0; p < panels; p++) finite &= PackPanel(target, p);
+            }
+            else
+            {
+                Parallel.For(0, panels, p =>
+                {
+                    if (!PackPanel(target, p)) Volatile.Write(ref finite, false);
+                });
             }
         }
-        return true;
+        if (!finite) throw new HarkInputException("weight holds NaN or infinity; expected finite values", field: what);
+    }
+
+    /// <summary>What one packing writes: source rows, shape, storage, destination panels and scales (addresses, so lambdas can carry them).</summary>
+    private readonly record struct PanelTarget(nint Source, int N, int K, TensorDType DType, nint Data, nint Scales);
+
+    /// <summary>
+    /// Packs the rows of panel <paramref name="panel"/>; false when a row holds NaN or infinity. Rows are first checked and
+    /// converted (or quantised) row-major into a staging buffer, then transposed into the panel in tiles of
+    /// <see cref="TileK"/> columns, so each tile's destination (<see cref="TileK"/> × 32 elements) stays in L1 and every
+    /// cache line is written whole, instead of one element per line per row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool PackPanel(in PanelTarget target, int panel)
+    {
+        var w = (float*)target.Source;
+        var k = target.K;
+        var dtype = target.DType;
+        var first = panel * NR;
+        var rows = Math.Min(target.N, first + NR) - first;
+        var size = dtype.SizeInBytes();
+        var destination = (byte*)target.Data + (long)first * k * size;
+        var scales = (float*)target.Scales;
+        // float32 rows are transposed straight from the source; narrower types are staged once per panel.
+        var converted = dtype == TensorDType.Float32 ? null : (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)((long)rows * k * size));
+        try
+        {
+            var staging = converted is null ? (byte*)(w + (long)first * k) : converted;
+            for (var r = 0; r < rows; r++)
+            {
+                var values = new ReadOnlySpan<float>(w + (long)(first + r) * k, k);
+                // NaN propagates through the max and infinity is its own maximum, so one vectorised pass checks the row.
+                var magnitude = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(values));
+                if (!float.IsFinite(magnitude)) return false;
+                switch (dtype)
+                {
+                    case TensorDType.Float16:
+                        System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(values, new Span<Half>(staging + (long)r * k * 2, k));
+                        break;
+                    case TensorDType.BFloat16:
+                        Checkpoints.DTypeConversion.Float32ToBFloat16(values, new Span<ushort>(staging + (long)r * k * 2, k));
+                        break;
+                    case TensorDType.Int8:
+                        {
+                            var scale = magnitude / 127f;
+                            scales[first + r] = scale;
+                            var inverse = scale > 0 ? 1f / scale : 0f;
+                            var q = (sbyte*)staging + (long)r * k;
+                            for (var i = 0; i < k; i++) q[i] = (sbyte)Math.Clamp(MathF.Round(values[i] * inverse), -127f, 127f);
+                            break;
+                        }
+                }
+            }
+            switch (size)
+            {
+                case 4: Transpose((uint*)staging, rows, k, (uint*)destination); break;
+                case 2: Transpose((ushort*)staging, rows, k, (ushort*)destination); break;
+                default: Transpose(staging, rows, k, destination); break;
+            }
+            return true;
+        }
+        finally
+        {
+            if (converted is not null) System.Runtime.InteropServices.NativeMemory.Free(converted);
+        }
+    }
+
+    /// <summary>Columns per transposition tile.</summary>
+    private const int TileK = 16;
+
+    /// <summary><c>panel[i][j] = rows[j][i]</c> for <paramref name="rows"/> ≤ 32 row-major rows of <paramref name="k"/> elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Transpose<T>(T* source, int rows, int k, T* panel) where T : unmanaged
+    {
+        for (var k0 = 0; k0 < k; k0 += TileK)
+        {
+            var count = Math.Min(TileK, k - k0);
+            for (var j = 0; j < rows; j++)
+            {
+                var s = source + (long)j * k + k0;
+                var d = panel + (long)k0 * NR + j;
+                for (var i = 0; i < count; i++) d[(long)i * NR] = s[i];
+            }
+        }
     }
 
     /// <summary>

@@ -2,19 +2,29 @@ using Hark.Engines.Backends;
 
 namespace Hark.Engines.Whisper;
 
+/// <summary>How a weight is placed on the backend.</summary>
+internal enum WeightKind
+{
+    /// <summary>A dense float32 tensor (bias, norm, positions).</summary>
+    Dense,
+    /// <summary>A linear weight <c>[rows, columns]</c> in the backend's packed layout.</summary>
+    Linear,
+    /// <summary>A Conv1d weight <c>[rows, columns / 3, 3]</c>, packed as the linear <c>[rows, columns]</c> of its im2col form.</summary>
+    Conv,
+}
+
 /// <summary>
-/// Where <see cref="WhisperWeights"/> may find its tensors already placed (a packed-weight cache) and hands the ones it
-/// built. Tensors are asked for and added in load order; <c>packed</c> marks linear and conv weights as opposed to dense
-/// float32 tensors.
+/// Where <see cref="WhisperWeights"/> may find its tensors already placed (a packed-weight cache hit), or have them
+/// placed somewhere of the store's choosing (a cache file being written). Asked in load order.
 /// </summary>
 internal interface IWeightStore : IDisposable
 {
-    /// <summary>The tensor, already on the backend, or null to build it from the source.</summary>
-    IDeviceTensor? Find(string name, bool packed, int rows, int columns, TensorDType dtype);
+    /// <summary>The tensor, already on the backend, or null to read it from the source.</summary>
+    IDeviceTensor? Find(string name, WeightKind kind, int rows, int columns, TensorDType dtype);
 
-    /// <summary>A tensor built from the source.</summary>
-    void Add(string name, bool packed, IDeviceTensor tensor);
+    /// <summary>Places a tensor read from the source (values as PyTorch lays them out), or null to let the backend place it.</summary>
+    IDeviceTensor? Build(string name, WeightKind kind, ReadOnlySpan<float> values, int rows, int columns, TensorDType dtype);
 
-    /// <summary>Every tensor has been found or added.</summary>
+    /// <summary>Every tensor has been found or built.</summary>
     void Complete();
 }

@@ -136,32 +136,30 @@ internal sealed class WhisperWeights : IDisposable
 
     private IDeviceTensor Dense(string name, int rows, int columns)
     {
-        if (_store?.Find(name, false, rows, columns, TensorDType.Float32) is { } stored) return Track(stored);
+        if (_store?.Find(name, WeightKind.Dense, rows, columns, TensorDType.Float32) is { } stored) return Track(stored);
         var values = Read(name, (long)rows * columns);
+        if (_store?.Build(name, WeightKind.Dense, values, rows, columns, TensorDType.Float32) is { } built) return Track(built);
         var t = Track(_backend.Allocate(rows, columns));
         _backend.Upload(values, TensorView.Of(t));
-        _store?.Add(name, false, t);
         return t;
     }
 
     private IDeviceTensor Linear(string name, int outFeatures, int inFeatures)
     {
-        if (_store?.Find(name, true, outFeatures, inFeatures, _storage) is { } stored) return Track(stored);
+        if (_store?.Find(name, WeightKind.Linear, outFeatures, inFeatures, _storage) is { } stored) return Track(stored);
         var values = Read(name, (long)outFeatures * inFeatures);
         Round(values);
-        var t = Track(_backend.CreateLinearWeight(values, outFeatures, inFeatures, _storage));
-        _store?.Add(name, true, t);
-        return t;
+        return Track(_store?.Build(name, WeightKind.Linear, values, outFeatures, inFeatures, _storage)
+                     ?? _backend.CreateLinearWeight(values, outFeatures, inFeatures, _storage));
     }
 
     private IDeviceTensor Conv(string name, int outChannels, int inChannels, TensorDType storage)
     {
-        if (_store?.Find(name, true, outChannels, 3 * inChannels, storage) is { } stored) return Track(stored);
+        if (_store?.Find(name, WeightKind.Conv, outChannels, 3 * inChannels, storage) is { } stored) return Track(stored);
         var values = Read(name, (long)outChannels * inChannels * 3);
         Round(values);
-        var t = Track(_backend.CreateConv1dWeight(values, outChannels, inChannels, 3, storage));
-        _store?.Add(name, true, t);
-        return t;
+        return Track(_store?.Build(name, WeightKind.Conv, values, outChannels, 3 * inChannels, storage)
+                     ?? _backend.CreateConv1dWeight(values, outChannels, inChannels, 3, storage));
     }
 
     private void Round(Span<float> values)
