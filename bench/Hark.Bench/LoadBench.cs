@@ -27,7 +27,7 @@ internal static class LoadBench
         "cold start: LoadAsync→ready and whole-process transcribe of 1 s, first and cached, peak RSS (--models --precisions --threads --whispercpp)", RunAsync);
 
     /// <summary>One child's load.</summary>
-    public sealed record LoadRun(double Seconds, double CpuSeconds, double SinceProcessStart, long PeakBytes, long WeightBytes);
+    public sealed record LoadRun(double Seconds, double CpuSeconds, double SinceProcessStart, long PeakBytes, long WeightBytes, long RssAnonBytes = 0, long RssFileBytes = 0);
 
     /// <summary>One process run: wall time and peak RSS.</summary>
     public sealed record ProcessRun(double Seconds, long PeakBytes);
@@ -101,7 +101,8 @@ internal static class LoadBench
         using var self = Process.GetCurrentProcess();
         var cpuSeconds = (self.TotalProcessorTime - cpu).TotalSeconds;
         var sinceStart = (DateTime.Now - self.StartTime).TotalSeconds;
-        Console.WriteLine(JsonSerializer.Serialize(new LoadRun(seconds, cpuSeconds, sinceStart, ProcessMemory.PeakBytes, model.Engine.Description.WeightBytes)));
+        Console.WriteLine(JsonSerializer.Serialize(new LoadRun(seconds, cpuSeconds, sinceStart, ProcessMemory.PeakBytes, model.Engine.Description.WeightBytes,
+            Status(Environment.ProcessId, "RssAnon:"), Status(Environment.ProcessId, "RssFile:"))));
         return 0;
     }
 
@@ -139,13 +140,16 @@ internal static class LoadBench
         return (new ProcessRun(seconds, peak), output + errors);
     }
 
-    private static long PeakOf(int pid)
+    private static long PeakOf(int pid) => Status(pid, "VmHWM:");
+
+    /// <summary>A size from <c>/proc/PID/status</c> in bytes (0 where there is none).</summary>
+    private static long Status(int pid, string key)
     {
         try
         {
             foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+                if (line.StartsWith(key, StringComparison.Ordinal))
+                    return long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException) { }
         return 0;
