@@ -46,5 +46,6 @@ internal static partial class BenchSuites
         RegisterVad();
         LogitsDump.Register();
         GemmBench.Register();
+        LoadBench.Register();
     }
 }

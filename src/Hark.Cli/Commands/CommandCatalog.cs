@@ -12,6 +12,7 @@ internal static class CommandCatalog
         yield return InspectCommand.Create();
         yield return DoctorCommand.Create();
         yield return BenchCommand.Create();
+        yield return CacheCommand.Create();
         yield return DevCommand.Create();
     }
 }

@@ -28,6 +28,10 @@ internal static class TranscribeCommand
         DefaultValueFactory = _ => "default",
     };
     private static readonly Option<int> Threads = new("--threads") { Description = "CPU threads (0 = engine's choice)." };
+    private static readonly Option<bool> NoCache = new("--no-cache")
+    {
+        Description = "Pack the weights afresh instead of mapping them from the packed-weight cache (see 'hark cache').",
+    };
     private static readonly Option<string?> Language = new("--language") { Description = "Language code or name; detected when omitted." };
     private static readonly Option<string> Task = new("--task") { Description = "transcribe | translate.", DefaultValueFactory = _ => "transcribe" };
     private static readonly Option<int> BeamSize = new("--beam-size") { Description = "Beams at temperature 0 (1 = greedy).", DefaultValueFactory = _ => 5 };
@@ -100,7 +104,7 @@ internal static class TranscribeCommand
         command.Arguments.Add(Audio);
         Option[] options =
         [
-            Model, TokenizerFix, Engine, Device, ComputeType, Threads, Language, Task, BeamSize, BestOf, Patience, LengthPenalty, Temperature,
+            Model, TokenizerFix, Engine, Device, ComputeType, Threads, NoCache, Language, Task, BeamSize, BestOf, Patience, LengthPenalty, Temperature,
             TemperatureIncrement, InitialPrompt, Prefix, Hotwords, ConditionOnPreviousText, NoSpeechThreshold, CompressionRatioThreshold,
             LogProbThreshold, MaxNewTokens, RepetitionPenalty, NoRepeatNgramSize, WithoutTimestamps, SuppressTokens, ClipTimestamps,
             VadFilter, VadParameters, OutputFormat, OutputDir, Json,
@@ -119,6 +123,7 @@ internal static class TranscribeCommand
             Precision = CliParsing.Precision(p.GetValue(ComputeType)!),
             Threads = CliParsing.NonNegative(p.GetValue(Threads), "threads"),
             Tokenizer = p.GetValue(TokenizerFix) ? new TokenizerOptions { UseCanonicalMerges = true } : null,
+            WeightCache = p.GetValue(NoCache) ? null : Engines.Cache.WeightCache.FromEnvironment(),
         };
         var transcription = new TranscriptionOptions
         {

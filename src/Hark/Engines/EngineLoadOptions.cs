@@ -14,4 +14,7 @@ public sealed record EngineLoadOptions
 
     /// <summary>CPU threads; 0 lets the engine choose.</summary>
     public int Threads { get; init; }
+
+    /// <summary>Where the managed CPU engine keeps packed weights between loads; null packs at every load.</summary>
+    public Cache.WeightCache? WeightCache { get; init; }
 }

@@ -30,8 +30,14 @@ public abstract class ManagedBackend : EngineBackend
         var checkpoint = WhisperCheckpoint.Open(folder);
         try
         {
+            // Packed panels are the CPU backend's layout: only it reads them back from the cache.
+            var cache = options.Device.Kind == DeviceKind.Cpu ? options.WeightCache : null;
             var engine = ManagedEngine.Load(checkpoint.Config, checkpoint.Tensors,
-                new ManagedEngineOptions { Precision = options.Precision, Threads = options.Threads, Device = options.Device }, this);
+                new ManagedEngineOptions
+                {
+                    Precision = options.Precision, Threads = options.Threads, Device = options.Device,
+                    WeightCache = cache, CacheSource = cache is null ? null : Cache.WeightCache.Fingerprint(folder),
+                }, this);
             return new OwningEngine(engine, checkpoint);
         }
         catch

@@ -1,5 +1,7 @@
 using Hark.Checkpoints;
 using Hark.Engines.Backends;
+using Hark.Engines.Cache;
+using Hark.Engines.Cpu;
 using Hark.Engines.Whisper;
 
 namespace Hark.Engines;
@@ -81,8 +83,35 @@ public sealed class ManagedEngine : IWhisperEngine
             throw new HarkInputException($"activation '{config.ActivationFunction}' is not supported; expected gelu", field: "activation_function");
         var precision = options.Precision == ComputePrecision.Default ? StoredPrecision(tensors) : options.Precision;
         var storage = TensorDTypeExtensions.ForPrecision(precision);
-        var weights = WhisperWeights.Load(backend, tensors, config, storage, options.ConvertWeightsAtLoad);
-        return new ManagedEngine(config, backend, weights, precision);
+        var weights = LoadWeights(config, tensors, options, backend, storage, out var fromCache);
+        return new ManagedEngine(config, backend, weights, precision) { WeightsFromCache = fromCache };
+    }
+
+    /// <summary>True when the weights were mapped from <see cref="ManagedEngineOptions.WeightCache"/> rather than packed.</summary>
+    public bool WeightsFromCache { get; private init; }
+
+    private static WhisperWeights LoadWeights(WhisperConfig config, ITensorSource tensors, ManagedEngineOptions options, IOpBackend backend,
+        TensorDType storage, out bool fromCache)
+    {
+        fromCache = false;
+        if (backend is not CpuBackend || options.WeightCache is not { } cache || options.CacheSource is not { } source)
+            return WhisperWeights.Load(backend, tensors, config, storage, options.ConvertWeightsAtLoad);
+        var stored = options.ConvertWeightsAtLoad ? TensorDType.Float32 : storage;
+        var convert = options.ConvertWeightsAtLoad;
+        var plan = () => WeightPlan.Of(store => WhisperWeights.Load(backend, tensors, config, storage, convert, store));
+        var cached = CachedWeightStore.Open(cache, source, config, stored, storage, backend, plan);
+        fromCache = cached.IsHit;
+        try
+        {
+            return WhisperWeights.Load(backend, tensors, config, storage, convert, cached);
+        }
+        catch (InvalidDataException) when (fromCache)
+        {
+            // The entry passed its checks but lists other tensors than this load asks for: rebuild it from the source.
+            fromCache = false;
+            return WhisperWeights.Load(backend, tensors, config, storage, convert,
+                CachedWeightStore.Open(cache, source, config, stored, storage, backend, plan, ignoreExisting: true));
+        }
     }
 
     /// <inheritdoc />

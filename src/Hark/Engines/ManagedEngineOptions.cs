@@ -36,4 +36,17 @@ public sealed record ManagedEngineOptions
     /// <see cref="Vulkan.VulkanBackendOptions.HalfArithmetic"/>). Null: where the device supports it. The CPU ignores it.
     /// </summary>
     public bool? HalfArithmetic { get; init; }
+
+    /// <summary>
+    /// Packed-weight cache of the CPU backend: with a <see cref="CacheSource"/>, a load maps the weights packed by an
+    /// earlier load of the same source at the same precision, or packs them and stores them for the next. Null (the
+    /// default) packs on every load. Other backends ignore it.
+    /// </summary>
+    public Cache.WeightCache? WeightCache { get; init; }
+
+    /// <summary>
+    /// What the tensors were read from, whose content fingerprint keys <see cref="WeightCache"/> entries
+    /// (<see cref="Cache.WeightCache.Fingerprint"/> of the model folder). Without it the cache is not used.
+    /// </summary>
+    public Cache.WeightSource? CacheSource { get; init; }
 }

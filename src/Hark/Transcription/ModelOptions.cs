@@ -25,6 +25,12 @@ public sealed record ModelOptions
     /// missing-merge defect); null for the defaults.</summary>
     public TokenizerOptions? Tokenizer { get; init; }
 
+    /// <summary>
+    /// Where the managed CPU engine keeps packed weights between loads (<see cref="Engines.Cache.WeightCache.FromEnvironment"/>
+    /// for the standard folder); null (the default) packs the weights on every load.
+    /// </summary>
+    public Engines.Cache.WeightCache? WeightCache { get; init; }
+
     /// <summary>Hub settings for model names; null reads them from the environment (<c>HF_HOME</c>, <c>HF_TOKEN</c>, …).</summary>
     public Hub.HubOptions? Hub { get; init; }
 }

@@ -66,22 +66,34 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
             ? model
             : await Hub.ModelLocator.ResolveAsync(model, options.Hub, null, cancellationToken).ConfigureAwait(false);
         if (!Directory.Exists(path)) throw new HarkInputException("model folder not found", path);
-        return await Task.Run(() =>
+        // The tokenizer (JSON, BPE tables) and the weights load side by side: neither waits for the other's I/O or JIT.
+        var tokenizerLoad = Task.Run(() => new TokenizerAdapter(WhisperTokenizer.FromFolder(path, options.Tokenizer)), cancellationToken);
+        var engineLoad = Task.Run(() => (options.Engines ?? EngineRegistry.Default).Load(path, new EngineLoadOptions
         {
-            var tokenizer = new TokenizerAdapter(WhisperTokenizer.FromFolder(path, options.Tokenizer));
-            cancellationToken.ThrowIfCancellationRequested();
-            var engine = (options.Engines ?? EngineRegistry.Default).Load(path,
-                new EngineLoadOptions { Engine = options.Engine, Device = options.Device, Precision = options.Precision, Threads = options.Threads });
-            try
-            {
-                return new WhisperModel(engine, tokenizer, ReadGeneration(path, engine.Config), engine);
-            }
-            catch
-            {
-                engine.Dispose();
-                throw;
-            }
-        }, cancellationToken).ConfigureAwait(false);
+            Engine = options.Engine, Device = options.Device, Precision = options.Precision, Threads = options.Threads,
+            WeightCache = options.WeightCache,
+        }), cancellationToken);
+        try
+        {
+            await Task.WhenAll(tokenizerLoad, engineLoad).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (engineLoad.IsCompletedSuccessfully) engineLoad.Result.Dispose();
+            // The tokenizer's error comes first, as when they loaded one after the other.
+            if (tokenizerLoad.IsFaulted) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(tokenizerLoad.Exception.InnerException!);
+            throw;
+        }
+        var engine = engineLoad.Result;
+        try
+        {
+            return new WhisperModel(engine, tokenizerLoad.Result, ReadGeneration(path, engine.Config), engine);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Starts transcribing precomputed log-mel features (<see cref="MelFeatures"/> explains the padding).</summary>

@@ -7,7 +7,9 @@ namespace Hark.Engines.Cpu;
 /// zero-padded past N. Floating-point panels are k-major (<c>panel[k][j] = W[p·32 + j, k]</c>). int8 panels are
 /// k-quad-major (<c>panel[k/4][j][k%4]</c>, K padded to a multiple of 4 with zeros): four consecutive k of one output
 /// share a 32-bit lane, the operand shape of VPDPBUSD and of VPMADDWD pairs. int8 keeps one float scale and one
-/// integer sum per output row. Packing happens once at load, so the kernels stream each panel contiguously.
+/// integer sum per output row. Packing happens once at load, so the kernels stream each panel contiguously. The
+/// panels live in native memory owned by the weight, or in a mapping of the packed-weight cache (<see cref="MapFrom"/>),
+/// used in place; int8 scales and sums lie together (<see cref="ScaleBytes"/>: the scales, then the sums).
 /// </summary>
 internal sealed unsafe class PackedWeight : IDeviceTensor
 {
@@ -22,9 +24,10 @@ internal sealed unsafe class PackedWeight : IDeviceTensor
     /// </summary>
     public const int LayoutVersion = 2;
 
-    private readonly NativeBuffer _data;
+    private readonly NativeBuffer? _data;
     private readonly NativeBuffer? _scales;
-    private readonly NativeBuffer? _sums;
+    private readonly byte* _mappedData;
+    private readonly float* _mappedScales;
 
     public PackedWeight(int n, int k, TensorDType dtype)
     {
@@ -32,14 +35,44 @@ internal sealed unsafe class PackedWeight : IDeviceTensor
         Columns = k;
         DType = dtype;
         Panels = (n + PanelWidth - 1) / PanelWidth;
-        PaddedColumns = dtype == TensorDType.Int8 ? (k + Int8Group - 1) / Int8Group * Int8Group : k;
-        _data = new NativeBuffer((long)Panels * PanelWidth * PaddedColumns * dtype.SizeInBytes());
-        if (dtype == TensorDType.Int8)
-        {
-            _scales = new NativeBuffer((long)Panels * PanelWidth * sizeof(float));
-            _sums = new NativeBuffer((long)Panels * PanelWidth * sizeof(int));
-        }
+        PaddedColumns = PadColumns(k, dtype);
+        _data = new NativeBuffer(DataBytes(n, k, dtype));
+        if (dtype == TensorDType.Int8) _scales = new NativeBuffer(ScaleBytes(n, dtype));
     }
+
+    private PackedWeight(int n, int k, TensorDType dtype, byte* data, float* scales)
+    {
+        Rows = n;
+        Columns = k;
+        DType = dtype;
+        Panels = (n + PanelWidth - 1) / PanelWidth;
+        PaddedColumns = PadColumns(k, dtype);
+        _mappedData = data;
+        _mappedScales = scales;
+    }
+
+    /// <summary>
+    /// A weight whose panels (and int8 scales) already lie, packed, at <paramref name="data"/>: a mapping that the caller
+    /// keeps alive longer than the weight. Nothing is copied; disposing the weight leaves the memory alone.
+    /// </summary>
+    public static PackedWeight MapFrom(int n, int k, TensorDType dtype, byte* data, float* scales)
+    {
+        if (data == null || (dtype == TensorDType.Int8) != (scales != null))
+            throw new ArgumentException("mapped packed weight needs its data, and scales exactly when int8");
+        return new PackedWeight(n, k, dtype, data, scales);
+    }
+
+    /// <summary>K as a <c>[n, k]</c> weight of <paramref name="dtype"/> stores it (int8 pads to whole k-quads).</summary>
+    public static int PadColumns(int k, TensorDType dtype) => dtype == TensorDType.Int8 ? (k + Int8Group - 1) / Int8Group * Int8Group : k;
+
+    /// <summary>Rows as the panels store them (a whole number of panels).</summary>
+    public static int PadRows(int n) => (n + PanelWidth - 1) / PanelWidth * PanelWidth;
+
+    /// <summary>Bytes of the packed panels of a <c>[n, k]</c> weight (zero padding included).</summary>
+    public static long DataBytes(int n, int k, TensorDType dtype) => (long)PadRows(n) * PadColumns(k, dtype) * dtype.SizeInBytes();
+
+    /// <summary>Bytes of the per-row float scales followed by the per-row int32 sums (int8 only, else 0).</summary>
+    public static long ScaleBytes(int n, TensorDType dtype) => dtype == TensorDType.Int8 ? (long)PadRows(n) * (sizeof(float) + sizeof(int)) : 0;
 
     public TensorDType DType { get; }
     public int Rows { get; }
@@ -49,19 +82,19 @@ internal sealed unsafe class PackedWeight : IDeviceTensor
     /// <summary>K as stored: a multiple of <see cref="Int8Group"/> for int8, else <see cref="Columns"/>.</summary>
     public int PaddedColumns { get; }
 
-    public long ByteSize => _data.ByteSize + (_scales?.ByteSize ?? 0) + (_sums?.ByteSize ?? 0);
+    public long ByteSize => DataBytes(Rows, Columns, DType) + ScaleBytes(Rows, DType);
 
     /// <summary>Start of the packed panels.</summary>
-    public byte* Data => _data.Pointer;
+    public byte* Data => _data is null ? _mappedData : _data.Pointer;
 
     /// <summary>Per-row scales (int8 only), else null.</summary>
-    public float* Scales => _scales is null ? null : (float*)_scales.Pointer;
+    public float* Scales => _scales is null ? _mappedScales : (float*)_scales.Pointer;
 
     /// <summary>
     /// Per-row sums of the int8 values <c>Σ_k q[n, k]</c> (int8 only), else null: the correction the unsigned×signed
     /// product needs when activations carry a +128 zero point.
     /// </summary>
-    public int* Sums => _sums is null ? null : (int*)_sums.Pointer;
+    public int* Sums => Scales == null ? null : (int*)(Scales + PadRows(Rows));
 
     /// <summary>Bytes of one panel.</summary>
     public long PanelBytes => (long)PanelWidth * PaddedColumns * DType.SizeInBytes();
@@ -78,8 +111,7 @@ internal sealed unsafe class PackedWeight : IDeviceTensor
 
     public void Dispose()
     {
-        _data.Dispose();
+        _data?.Dispose();
         _scales?.Dispose();
-        _sums?.Dispose();
     }
 }

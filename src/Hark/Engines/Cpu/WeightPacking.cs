@@ -8,77 +8,165 @@ internal static unsafe class WeightPacking
 {
     private const int NR = PackedWeight.PanelWidth;
 
-    /// <summary>Packs <c>W [n, k]</c> (row-major float32) as <paramref name="dtype"/>.</summary>
+    /// <summary>Elements below which a weight is packed on the calling thread (scheduling would cost more).</summary>
+    private const long ParallelThreshold = 1 << 16;
+
+    /// <summary>
+    /// Packs <c>W [n, k]</c> (row-major float32) as <paramref name="dtype"/>. The finiteness check, the conversion or
+    /// quantisation and the panel layout are one pass over each row, and panels are packed in parallel: at load this is
+    /// the step that touches every weight.
+    /// </summary>
     /// <exception cref="HarkInputException">A value is NaN or infinite.</exception>
     public static PackedWeight Pack(ReadOnlySpan<float> w, int n, int k, TensorDType dtype, string what)
     {
-        if (w.Length != (long)n * k) throw new ArgumentException($"{what}: {w.Length} values do not fill [{n}, {k}]", nameof(w));
-        foreach (var v in w)
-        {
-            if (!float.IsFinite(v)) throw new HarkInputException("weight holds NaN or infinity; expected finite values", field: what);
-        }
         var packed = new PackedWeight(n, k, dtype);
         try
         {
-            var scales = packed.Scales;
-            var halves = dtype == TensorDType.Float16 ? new Half[k] : [];
-            var brains = dtype == TensorDType.BFloat16 ? new ushort[k] : [];
-            for (var row = 0; row < n; row++)
-            {
-                var src = w.Slice(row * k, k);
-                var baseOffset = packed.Offset(row, 0);
-                switch (dtype)
-                {
-                    case TensorDType.Float32:
-                        {
-                            var dst = (float*)packed.Data + baseOffset;
-                            for (var i = 0; i < k; i++) dst[(long)i * NR] = src[i];
-                            break;
-                        }
-                    case TensorDType.Float16:
-                        {
-                            var dst = (Half*)packed.Data + baseOffset;
-                            var row16 = halves.AsSpan(0, k);
-                            System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(src, row16);
-                            for (var i = 0; i < k; i++) dst[(long)i * NR] = row16[i];
-                            break;
-                        }
-                    case TensorDType.BFloat16:
-                        {
-                            var dst = (ushort*)packed.Data + baseOffset;
-                            var bits = brains.AsSpan(0, k);
-                            Checkpoints.DTypeConversion.Float32ToBFloat16(src, bits);
-                            for (var i = 0; i < k; i++) dst[(long)i * NR] = bits[i];
-                            break;
-                        }
-                    case TensorDType.Int8:
-                        {
-                            var dst = (sbyte*)packed.Data;
-                            var max = 0f;
-                            foreach (var v in src) max = Math.Max(max, Math.Abs(v));
-                            var scale = max / 127f;
-                            scales[row] = scale;
-                            var inverse = scale > 0 ? 1f / scale : 0f;
-                            var sum = 0;
-                            for (var i = 0; i < k; i++)
-                            {
-                                var q = (sbyte)Math.Clamp(MathF.Round(src[i] * inverse), -127f, 127f);
-                                dst[packed.Offset(row, i)] = q;
-                                sum += q;
-                            }
-                            packed.Sums[row] = sum;
-                            break;
-                        }
-                    default:
-                        throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown weight dtype");
-                }
-            }
+            PackInto(w, n, k, dtype, packed.Data, packed.Scales, what);
             return packed;
         }
         catch
         {
             packed.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Pack"/> into memory the caller provides (a mapped cache file): <paramref name="data"/> holds
+    /// <see cref="PackedWeight.DataBytes"/> bytes (zero where rows pad the last panel), <paramref name="scales"/>
+    /// <see cref="PackedWeight.ScaleBytes"/> (int8 only, else null).
+    /// </summary>
+    /// <exception cref="HarkInputException">A value is NaN or infinite.</exception>
+    public static void PackInto(ReadOnlySpan<float> w, int n, int k, TensorDType dtype, byte* data, float* scales, string what)
+    {
+        if (w.Length != (long)n * k) throw new ArgumentException($"{what}: {w.Length} values do not fill [{n}, {k}]", nameof(w));
+        if (dtype is not (TensorDType.Float32 or TensorDType.Float16 or TensorDType.BFloat16 or TensorDType.Int8))
+            throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown weight dtype");
+        if (data == null || (dtype == TensorDType.Int8) != (scales != null)) throw new ArgumentException("packing needs its data, and scales exactly when int8");
+        var panels = (n + NR - 1) / NR;
+        var finite = true;
+        fixed (float* source = w)
+        {
+            var target = new PanelTarget((nint)source, n, k, dtype, (nint)data, (nint)scales);
+            if ((long)n * k < ParallelThreshold || panels == 1)
+            {
+                for (var p = 0; p < panels; p++) finite &= PackPanel(target, p);
+            }
+            else
+            {
+                Parallel.For(0, panels, p =>
+                {
+                    if (!PackPanel(target, p)) Volatile.Write(ref finite, false);
+                });
+            }
+        }
+        if (!finite) throw new HarkInputException("weight holds NaN or infinity; expected finite values", field: what);
+    }
+
+    /// <summary>What one packing writes: source rows, shape, storage, destination panels and scales (addresses, so lambdas can carry them).</summary>
+    private readonly record struct PanelTarget(nint Source, int N, int K, TensorDType DType, nint Data, nint Scales);
+
+    /// <summary>
+    /// Packs the rows of panel <paramref name="panel"/>; false when a row holds NaN or infinity. Rows are first checked and
+    /// converted (or quantised) row-major into a staging buffer, then transposed into the panel in tiles of
+    /// <see cref="TileK"/> columns, so each tile's destination (<see cref="TileK"/> × 32 elements) stays in L1 and every
+    /// cache line is written whole, instead of one element per line per row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool PackPanel(in PanelTarget target, int panel)
+    {
+        var w = (float*)target.Source;
+        var k = target.K;
+        var dtype = target.DType;
+        var first = panel * NR;
+        var rows = Math.Min(target.N, first + NR) - first;
+        var size = dtype.SizeInBytes();
+        var destination = (byte*)target.Data + (long)first * PackedWeight.PadColumns(k, dtype) * size;
+        var scales = (float*)target.Scales;
+        // float32 rows are transposed straight from the source; narrower types are staged once per panel.
+        var converted = dtype == TensorDType.Float32 ? null : (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)((long)rows * k * size));
+        try
+        {
+            var staging = converted is null ? (byte*)(w + (long)first * k) : converted;
+            for (var r = 0; r < rows; r++)
+            {
+                var values = new ReadOnlySpan<float>(w + (long)(first + r) * k, k);
+                // NaN propagates through the max and infinity is its own maximum, so one vectorised pass checks the row.
+                var magnitude = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(values));
+                if (!float.IsFinite(magnitude)) return false;
+                switch (dtype)
+                {
+                    case TensorDType.Float16:
+                        System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(values, new Span<Half>(staging + (long)r * k * 2, k));
+                        break;
+                    case TensorDType.BFloat16:
+                        Checkpoints.DTypeConversion.Float32ToBFloat16(values, new Span<ushort>(staging + (long)r * k * 2, k));
+                        break;
+                    case TensorDType.Int8:
+                        {
+                            var scale = magnitude / 127f;
+                            scales[first + r] = scale;
+                            var inverse = scale > 0 ? 1f / scale : 0f;
+                            var q = (sbyte*)staging + (long)r * k;
+                            var sum = 0;
+                            for (var i = 0; i < k; i++)
+                            {
+                                q[i] = (sbyte)Math.Clamp(MathF.Round(values[i] * inverse), -127f, 127f);
+                                sum += q[i];
+                            }
+                            // The sums follow the scales (PackedWeight.ScaleBytes): the zero-point correction of VPDPBUSD.
+                            ((int*)(scales + PackedWeight.PadRows(target.N)))[first + r] = sum;
+                            break;
+                        }
+                }
+            }
+            switch (size)
+            {
+                case 4: Transpose((uint*)staging, rows, k, (uint*)destination); break;
+                case 2: Transpose((ushort*)staging, rows, k, (ushort*)destination); break;
+                default: TransposeQuads((sbyte*)staging, rows, k, (sbyte*)destination); break;
+            }
+            return true;
+        }
+        finally
+        {
+            if (converted is not null) System.Runtime.InteropServices.NativeMemory.Free(converted);
+        }
+    }
+
+    /// <summary>Columns per transposition tile.</summary>
+    private const int TileK = 16;
+
+    /// <summary><c>panel[i][j] = rows[j][i]</c> for <paramref name="rows"/> ≤ 32 row-major rows of <paramref name="k"/> elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Transpose<T>(T* source, int rows, int k, T* panel) where T : unmanaged
+    {
+        for (var k0 = 0; k0 < k; k0 += TileK)
+        {
+            var count = Math.Min(TileK, k - k0);
+            for (var j = 0; j < rows; j++)
+            {
+                var s = source + (long)j * k + k0;
+                var d = panel + (long)k0 * NR + j;
+                for (var i = 0; i < count; i++) d[(long)i * NR] = s[i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// int8 panels are k-quad-major: <c>panel[i/4][j][i%4] = rows[j][i]</c>, the k padding to a whole quad written as
+    /// zeros (the kernels read whole quads).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransposeQuads(sbyte* source, int rows, int k, sbyte* panel)
+    {
+        const int G = PackedWeight.Int8Group;
+        var padded = PackedWeight.PadColumns(k, TensorDType.Int8);
+        for (var j = 0; j < rows; j++)
+        {
+            var s = source + (long)j * k;
+            for (var i = 0; i < padded; i++) panel[(long)(i / G) * NR * G + j * G + i % G] = i < k ? s[i] : (sbyte)0;
         }
     }
 

@@ -32,9 +32,12 @@ internal sealed class WhisperWeights : IDisposable
     private readonly WhisperConfig _config;
     private readonly TensorDType _storage;
     private readonly bool _roundOnly;
+    private readonly IWeightStore? _store;
+    private NativeBuffer? _scratch;
 
-    private WhisperWeights(IOpBackend backend, ITensorSource source, WhisperConfig config, TensorDType storage, bool roundOnly)
+    private WhisperWeights(IOpBackend backend, ITensorSource source, WhisperConfig config, TensorDType storage, bool roundOnly, IWeightStore? store)
     {
+        _store = store;
         _backend = backend;
         _source = source;
         _config = config;
@@ -64,14 +67,18 @@ internal sealed class WhisperWeights : IDisposable
 
     /// <summary>
     /// Reads and places every weight. With <paramref name="roundOnly"/> (convert-at-load) values are rounded to
-    /// <paramref name="storage"/> but stored as float32: the fp32 kernel runs, at fp32 memory.
+    /// <paramref name="storage"/> but stored as float32: the fp32 kernel runs, at fp32 memory. With a
+    /// <paramref name="store"/> (which the weights then own), tensors it holds are taken from it and the others handed to it.
     /// </summary>
-    public static WhisperWeights Load(IOpBackend backend, ITensorSource source, WhisperConfig config, TensorDType storage, bool roundOnly)
+    public static WhisperWeights Load(IOpBackend backend, ITensorSource source, WhisperConfig config, TensorDType storage, bool roundOnly,
+        IWeightStore? store = null)
     {
-        var w = new WhisperWeights(backend, source, config, storage, roundOnly);
+        var w = new WhisperWeights(backend, source, config, storage, roundOnly, store);
         try
         {
             w.LoadAll();
+            store?.Complete();
+            w.ReleaseScratch();
             return w;
         }
         catch
@@ -129,24 +136,30 @@ internal sealed class WhisperWeights : IDisposable
 
     private IDeviceTensor Dense(string name, int rows, int columns)
     {
-        using var values = Read(name, (long)rows * columns);
+        if (_store?.Find(name, WeightKind.Dense, rows, columns, TensorDType.Float32) is { } stored) return Track(stored);
+        var values = Read(name, (long)rows * columns);
+        if (_store?.Build(name, WeightKind.Dense, values, rows, columns, TensorDType.Float32) is { } built) return Track(built);
         var t = Track(_backend.Allocate(rows, columns));
-        _backend.Upload(values.Span, TensorView.Of(t));
+        _backend.Upload(values, TensorView.Of(t));
         return t;
     }
 
     private IDeviceTensor Linear(string name, int outFeatures, int inFeatures)
     {
-        using var values = Read(name, (long)outFeatures * inFeatures);
-        Round(values.Span);
-        return Track(_backend.CreateLinearWeight(values.Span, outFeatures, inFeatures, _storage));
+        if (_store?.Find(name, WeightKind.Linear, outFeatures, inFeatures, _storage) is { } stored) return Track(stored);
+        var values = Read(name, (long)outFeatures * inFeatures);
+        Round(values);
+        return Track(_store?.Build(name, WeightKind.Linear, values, outFeatures, inFeatures, _storage)
+                     ?? _backend.CreateLinearWeight(values, outFeatures, inFeatures, _storage));
     }
 
     private IDeviceTensor Conv(string name, int outChannels, int inChannels, TensorDType storage)
     {
-        using var values = Read(name, (long)outChannels * inChannels * 3);
-        Round(values.Span);
-        return Track(_backend.CreateConv1dWeight(values.Span, outChannels, inChannels, 3, storage));
+        if (_store?.Find(name, WeightKind.Conv, outChannels, 3 * inChannels, storage) is { } stored) return Track(stored);
+        var values = Read(name, (long)outChannels * inChannels * 3);
+        Round(values);
+        return Track(_store?.Build(name, WeightKind.Conv, values, outChannels, 3 * inChannels, storage)
+                     ?? _backend.CreateConv1dWeight(values, outChannels, inChannels, 3, storage));
     }
 
     private void Round(Span<float> values)
@@ -164,23 +177,31 @@ internal sealed class WhisperWeights : IDisposable
         }
     }
 
-    private HostFloats Read(string name, long expected)
+    /// <summary>
+    /// Reads a tensor as float32 into one scratch buffer reused for every tensor (grown to the largest), so its pages are
+    /// faulted in once per load rather than once per tensor; it is freed when the load ends.
+    /// </summary>
+    private unsafe Span<float> Read(string name, long expected)
     {
         if (!_source.Tensors.TryGetValue(name, out var info))
             throw new HarkInputException($"tensor missing from the checkpoint; expected {expected} values", field: name);
         if (info.ElementCount != expected)
             throw new HarkInputException($"tensor has shape {info.ShapeText} ({info.ElementCount} values); expected {expected} values for this config", field: name);
-        var buffer = new HostFloats(expected);
-        try
+        if (_scratch is null || _scratch.ByteSize < expected * sizeof(float))
         {
-            _source.ReadFloat32(name, buffer.Span);
-            return buffer;
+            _scratch?.Dispose();
+            _scratch = null;
+            _scratch = new NativeBuffer(expected * sizeof(float));
         }
-        catch
-        {
-            buffer.Dispose();
-            throw;
-        }
+        var span = new Span<float>(_scratch.Pointer, checked((int)expected));
+        _source.ReadFloat32(name, span);
+        return span;
+    }
+
+    private void ReleaseScratch()
+    {
+        _scratch?.Dispose();
+        _scratch = null;
     }
 
     private IDeviceTensor Track(IDeviceTensor t)
@@ -193,15 +214,7 @@ internal sealed class WhisperWeights : IDisposable
     {
         foreach (var t in _all) t.Dispose();
         _all.Clear();
-    }
-
-    /// <summary>Temporary host floats in native memory, so the peak during load is one tensor, returned to the OS at once.</summary>
-    private sealed unsafe class HostFloats(long count) : IDisposable
-    {
-        private readonly NativeBuffer _buffer = new(count * sizeof(float));
-
-        public Span<float> Span => new(_buffer.Pointer, checked((int)count));
-
-        public void Dispose() => _buffer.Dispose();
+        ReleaseScratch();
+        _store?.Dispose();
     }
 }
