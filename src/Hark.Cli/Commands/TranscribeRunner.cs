@@ -19,6 +19,7 @@ internal static class TranscribeRunner
         var stderr = Console.Error;
         var progress = ProgressLine.ForConsole();
         var folder = await ModelArgument.ResolveAsync(request.ModelPath, cancellationToken).ConfigureAwait(false);
+        if (SoftwareVulkanNotice.For(request.Model.Device) is { } notice) await stderr.WriteLineAsync(notice).ConfigureAwait(false);
         progress?.Status("loading model…");
         var worst = ExitCodes.Success;
         var json = new JsonArray();
