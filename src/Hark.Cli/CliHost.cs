@@ -35,7 +35,7 @@ internal static class CliHost
         var parse = root.Parse(OpenAiSpellings.Normalize(root, args));
         if (UsageCheck.FirstError(parse) is { } usage)
         {
-            stderr.WriteLine($"hark: {usage} (see 'hark {CommandPath(parse)}--help')");
+            stderr.WriteLine($"hark: {TerminalText.Escape(usage)} (see 'hark {CommandPath(parse)}--help')");
             return ExitCodes.BadInput;
         }
 

@@ -37,7 +37,7 @@ internal static class UsageCheck
     private static readonly HashSet<string> NotImplemented = new(StringComparer.Ordinal)
     {
         "word-timestamps", "highlight-words", "max-line-width", "max-line-count", "max-words-per-line", "prepend-punctuations",
-        "append-punctuations", "hallucination-silence-threshold", "fp16", "model-dir", "vad-filter", "vad-parameters", "batch-size",
+        "append-punctuations", "hallucination-silence-threshold", "fp16", "model-dir",
     };
 
     /// <summary>" (did you mean --beam-size?)" for the closest option name of <paramref name="command"/>, or empty.</summary>

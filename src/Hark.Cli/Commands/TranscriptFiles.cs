@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Hark.Conversion;
+using Hark.IO;
 using Hark.Transcription.Writers;
 
 namespace Hark.Cli.Commands;
@@ -65,6 +65,7 @@ internal sealed class TranscriptFiles
         foreach (var format in Formats)
         {
             var path = Path.Combine(Folder, _names[index] + "." + TranscriptWriter.Extension(format));
+            if (Directory.Exists(path)) throw new HarkInputException("is a folder, expected a transcript file (or none)", path, "--output-dir");
             using var output = AtomicOutput.ForFile(path, force: true);
             using (var writer = new StreamWriter(output.TempPath, false, new UTF8Encoding(false)))
             {
