@@ -48,7 +48,7 @@ internal static class BenchCommand
                 BeamSize = parse.GetValue(beam),
                 Runs = parse.GetValue(runs),
                 Warmup = parse.GetValue(warmup),
-                Threads = parse.GetValue(threads),
+                Threads = ArgumentRanges.Threads(parse.GetValue(threads)),
                 CacheDirectory = parse.GetValue(cache) ?? DefaultCache(),
                 SpellingMapPath = parse.GetValue(spelling),
             };

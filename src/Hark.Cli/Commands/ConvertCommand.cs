@@ -35,7 +35,7 @@ internal static class ConvertCommand
             var q = parse.GetValue(quantization);
             if (q is not null && !converter.Quantizations.Contains(q, StringComparer.OrdinalIgnoreCase))
                 throw new HarkInputException($"'{q}' is not supported by the {converter.Target} target; expected one of {string.Join(", ", converter.Quantizations)}", field: "--quantization");
-            var options = new ConversionOptions { Quantization = q, Force = parse.GetValue(force), Threads = parse.GetValue(threads) };
+            var options = new ConversionOptions { Quantization = q, Force = parse.GetValue(force), Threads = ArgumentRanges.Threads(parse.GetValue(threads)) };
             var destination = parse.GetValue(output)!;
             var asJson = parse.GetValue(json);
             using var checkpoint = WhisperCheckpoint.Open(await ModelArgument.ResolveAsync(parse.GetValue(model)!, ct).ConfigureAwait(false));

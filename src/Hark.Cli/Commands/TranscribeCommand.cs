@@ -121,42 +121,49 @@ internal static class TranscribeCommand
             Engine = CliParsing.Engine(p.GetValue(Engine)!),
             Device = CliParsing.Device(p.GetValue(Device)!),
             Precision = CliParsing.Precision(p.GetValue(ComputeType)!),
-            Threads = CliParsing.NonNegative(p.GetValue(Threads), "threads"),
+            Threads = ArgumentRanges.Threads(p.GetValue(Threads)),
             Tokenizer = p.GetValue(TokenizerFix) ? new TokenizerOptions { UseCanonicalMerges = true } : null,
             WeightCache = p.GetValue(NoCache) ? null : Engines.Cache.WeightCache.FromEnvironment(),
         };
+        var beam = ArgumentRanges.Candidates(p.GetValue(BeamSize), "--beam-size");
+        ArgumentRanges.FiniteList(p.GetValue(Temperature)!, "--temperature");
         var transcription = new TranscriptionOptions
         {
             Language = CliParsing.Language(p.GetValue(Language)),
             Task = CliParsing.Task(p.GetValue(Task)!),
-            BeamSize = p.GetValue(BeamSize),
-            BestOf = CliParsing.Positive(p.GetValue(BestOf), "best-of"),
-            Patience = p.GetValue(Patience),
-            LengthPenalty = p.GetValue(LengthPenalty),
-            Temperatures = CliParsing.Temperatures(p.GetValue(Temperature)!, p.GetValue(TemperatureIncrement)),
+            BeamSize = beam > 1 ? beam : null,
+            BestOf = ArgumentRanges.Candidates(p.GetValue(BestOf), "--best-of"),
+            Patience = p.GetValue(Patience) is { } patience ? ArgumentRanges.Positive(patience, "--patience") : null,
+            LengthPenalty = ArgumentRanges.Finite(p.GetValue(LengthPenalty), "--length-penalty"),
+            Temperatures = CliParsing.Temperatures(p.GetValue(Temperature)!, ArgumentRanges.Finite(p.GetValue(TemperatureIncrement), "--temperature-increment-on-fallback")),
             InitialPrompt = p.GetValue(InitialPrompt),
             Prefix = p.GetValue(Prefix),
             Hotwords = p.GetValue(Hotwords),
             ConditionOnPreviousText = p.GetValue(ConditionOnPreviousText),
-            NoSpeechThreshold = p.GetValue(NoSpeechThreshold),
-            CompressionRatioThreshold = p.GetValue(CompressionRatioThreshold),
-            LogProbThreshold = p.GetValue(LogProbThreshold),
+            NoSpeechThreshold = ArgumentRanges.Finite(p.GetValue(NoSpeechThreshold), "--no-speech-threshold"),
+            CompressionRatioThreshold = ArgumentRanges.Finite(p.GetValue(CompressionRatioThreshold), "--compression-ratio-threshold"),
+            LogProbThreshold = ArgumentRanges.Finite(p.GetValue(LogProbThreshold), "--log-prob-threshold"),
             MaxNewTokens = p.GetValue(MaxNewTokens) is { } max ? CliParsing.Positive(max, "max-new-tokens") : null,
-            RepetitionPenalty = p.GetValue(RepetitionPenalty),
+            RepetitionPenalty = (float)ArgumentRanges.Positive(p.GetValue(RepetitionPenalty), "--repetition-penalty"),
             NoRepeatNgramSize = CliParsing.NonNegative(p.GetValue(NoRepeatNgramSize), "no-repeat-ngram-size"),
             WithoutTimestamps = p.GetValue(WithoutTimestamps),
             SuppressTokens = CliParsing.Integers(p.GetValue(SuppressTokens)!, "suppress-tokens"),
-            ClipTimestamps = p.GetValue(ClipTimestamps) is { Length: > 0 } clips ? CliParsing.Doubles(clips, "clip-timestamps") : [],
+            ClipTimestamps = p.GetValue(ClipTimestamps) is { Length: > 0 } clips
+                ? ArgumentRanges.Clips(ArgumentRanges.FiniteList(clips, "--clip-timestamps"), "--clip-timestamps")
+                : [],
             VadFilter = p.GetValue(VadFilter),
             VadParameters = p.GetValue(VadParameters) is { } vad ? VadOptions.Parse(vad) : new VadOptions(),
         };
         DecodingRules.Validate(transcription); // the library's rules, checked before any audio is read
-        return new TranscribeRequest(p.GetValue(Audio)!, p.GetValue(Model)!, model, transcription,
-            TranscriptWriter.Parse(p.GetValue(OutputFormat)!), p.GetValue(OutputDir)!, p.GetValue(Json));
+        var audio = p.GetValue(Audio)!;
+        var formats = TranscriptWriter.Parse(p.GetValue(OutputFormat)!);
+        var outputDir = p.GetValue(OutputDir)!;
+        return new TranscribeRequest(audio, p.GetValue(Model)!, model, transcription, formats, outputDir, p.GetValue(Json),
+            TranscriptFiles.Plan(audio, outputDir, formats));
     }
 }
 
 /// <summary>Everything <c>hark transcribe</c> was asked to do, parsed and validated.</summary>
 internal sealed record TranscribeRequest(
     IReadOnlyList<string> Audio, string ModelPath, ModelOptions Model, TranscriptionOptions Options,
-    IReadOnlyList<OutputFormat> Formats, string OutputDir, bool Json);
+    IReadOnlyList<OutputFormat> Formats, string OutputDir, bool Json, TranscriptFiles Files);

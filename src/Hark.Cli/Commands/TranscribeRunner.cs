@@ -1,15 +1,15 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
+using Hark.Tokenization;
 using Hark.Transcription;
 using Hark.Transcription.Writers;
-using Spectre.Console;
 
 namespace Hark.Cli.Commands;
 
 /// <summary>
-/// Runs <c>hark transcribe</c>: loads the model once, transcribes every file, writes the transcripts. A failing file
-/// prints one line and the others still run; the exit code is the worst one seen.
+/// Runs <c>hark transcribe</c>: loads the model once and transcribes every file, printing each segment on stdout as
+/// soon as it is final (openai-whisper's verbose format); language, progress and notices go to stderr. A failing file
+/// prints one line and the others still run; the exit code is the worst one seen. Interrupted (Ctrl-C), the segments
+/// finished so far are written, marked as partial, before the cancellation ends the run (exit 130).
 /// </summary>
 internal static class TranscribeRunner
 {
@@ -17,75 +17,84 @@ internal static class TranscribeRunner
     {
         var stdout = Console.Out;
         var stderr = Console.Error;
+        var progress = ProgressLine.ForConsole();
         var folder = await ModelArgument.ResolveAsync(request.ModelPath, cancellationToken).ConfigureAwait(false);
-        await using var model = await WhisperModel.LoadAsync(folder, request.Model, cancellationToken).ConfigureAwait(false);
-        var interactive = !Console.IsOutputRedirected && !request.Json;
+        if (SoftwareVulkanNotice.For(request.Model.Device) is { } notice) await stderr.WriteLineAsync(notice).ConfigureAwait(false);
+        progress?.Status("loading model…");
         var worst = ExitCodes.Success;
         var json = new JsonArray();
-        foreach (var audio in request.Audio)
+        try
         {
-            try
+            await using var model = await WhisperModel.LoadAsync(folder, request.Model, cancellationToken).ConfigureAwait(false);
+            progress?.Clear();
+            for (var i = 0; i < request.Audio.Count; i++)
             {
-                var (result, info) = interactive
-                    ? await WithProgressAsync(model, audio, request.Options, cancellationToken).ConfigureAwait(false)
-                    : await QuietAsync(model, audio, request.Options, cancellationToken).ConfigureAwait(false);
-                var files = TranscriptWriter.WriteFiles(result, audio, request.OutputDir, request.Formats);
-                if (request.Json)
+                try
                 {
-                    json.Add(JsonEntry(audio, result, info, files));
+                    await TranscribeOneAsync(model, request, i, progress, json, cancellationToken).ConfigureAwait(false);
                 }
-                else
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    foreach (var s in result.Segments.Where(s => s.Text.Length > 0))
-                        await stdout.WriteLineAsync($"[{Timestamps.Format(s.Start)} --> {Timestamps.Format(s.End)}] {s.Text.Trim()}").ConfigureAwait(false);
-                    if (interactive) AnsiConsole.MarkupLine($"[grey]wrote {Markup.Escape(string.Join(", ", files))}[/]");
+                    progress?.Clear();
+                    worst = Math.Max(worst, CliHost.Report(ex, stderr));
                 }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                worst = Math.Max(worst, CliHost.Report(ex, stderr));
             }
         }
-        if (request.Json) await stdout.WriteLineAsync(json.ToJsonString()).ConfigureAwait(false);
+        finally
+        {
+            progress?.Clear();
+            if (request.Json) await stdout.WriteLineAsync(json.ToJsonString()).ConfigureAwait(false);
+        }
         return worst;
     }
 
-    private static async Task<(TranscriptResult, TranscriptionInfo)> QuietAsync(
-        WhisperModel model, string audio, TranscriptionOptions options, CancellationToken cancellationToken)
+    private static async Task TranscribeOneAsync(
+        WhisperModel model, TranscribeRequest request, int index, ProgressLine? progress, JsonArray json, CancellationToken cancellationToken)
     {
-        var transcription = model.TranscribeAsync(audio, options, null, cancellationToken);
-        var result = await transcription.ToResultAsync(cancellationToken).ConfigureAwait(false);
-        return (result, await transcription.Info.ConfigureAwait(false));
-    }
-
-    private static async Task<(TranscriptResult, TranscriptionInfo)> WithProgressAsync(
-        WhisperModel model, string audio, TranscriptionOptions options, CancellationToken cancellationToken)
-    {
-        (TranscriptResult, TranscriptionInfo) outcome = default;
-        var name = Markup.Escape(audio == "-" ? "stdin" : Path.GetFileName(audio));
-        await AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async ctx =>
+        var audio = request.Audio[index];
+        progress?.Start(audio == "-" ? "stdin" : Path.GetFileName(audio));
+        var transcription = model.TranscribeAsync(audio, request.Options, progress, cancellationToken);
+        var info = await transcription.Info.ConfigureAwait(false);
+        if (info.AllLanguageProbs is not null)
+        {
+            progress?.Clear();
+            await Console.Error.WriteLineAsync($"Detected language: {LanguageName(info.Language)}").ConfigureAwait(false);
+        }
+        var segments = new List<Segment>();
+        try
+        {
+            await foreach (var s in transcription.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                var task = ctx.AddTask(name, maxValue: 1);
-                var clock = Stopwatch.StartNew();
-                var progress = new Reporter(p =>
-                {
-                    task.MaxValue = Math.Max(p.Duration, 1e-3);
-                    task.Value = p.Seconds;
-                    var speed = p.Seconds / Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
-                    task.Description = string.Create(CultureInfo.InvariantCulture, $"{name} {p.Seconds:0.0}/{p.Duration:0.0} s ({speed:0.0}x)");
-                });
-                var transcription = model.TranscribeAsync(audio, options, progress, cancellationToken);
-                var result = await transcription.ToResultAsync(cancellationToken).ConfigureAwait(false);
-                outcome = (result, await transcription.Info.ConfigureAwait(false));
-                task.Value = task.MaxValue;
-            }).ConfigureAwait(false);
-        return outcome;
+                segments.Add(s);
+                if (request.Json || s.Text.Length == 0) continue;
+                progress?.Clear();
+                await Console.Out.WriteLineAsync($"[{Timestamps.Format(s.Start)} --> {Timestamps.Format(s.End)}] {s.Text}").ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            progress?.Clear();
+            var files = request.Files.Write(index, new TranscriptResult(segments, info.Language), partial: true);
+            if (request.Json) json.Add(JsonEntry(audio, new TranscriptResult(segments, info.Language), info, files, partial: true));
+            await Console.Error.WriteLineAsync(
+                $"hark: wrote the {segments.Count} finished segments to {string.Join(", ", files)}, marked as partial").ConfigureAwait(false);
+            throw;
+        }
+        progress?.Clear();
+        var result = new TranscriptResult(segments, info.Language);
+        var written = request.Files.Write(index, result, partial: false);
+        if (request.Json) json.Add(JsonEntry(audio, result, info, written, partial: false));
     }
 
-    private static JsonObject JsonEntry(string audio, TranscriptResult result, TranscriptionInfo info, IReadOnlyList<string> files)
+    private static string LanguageName(string code)
+    {
+        var index = WhisperLanguages.IndexOf(code);
+        if (index < 0) return code;
+        var name = WhisperLanguages.Names[index];
+        return name.Length > 0 ? char.ToUpperInvariant(name[0]) + name[1..] : code; // openai: "Detected language: English"
+    }
+
+    private static JsonObject JsonEntry(string audio, TranscriptResult result, TranscriptionInfo info, IReadOnlyList<string> files, bool partial)
     {
         var entry = (JsonObject)JsonNode.Parse(TranscriptWriter.ToJson(result))!;
         entry["audio"] = audio;
@@ -93,12 +102,7 @@ internal static class TranscribeRunner
         entry["duration"] = info.Duration;
         if (info.SpeechChunks is not null) entry["duration_after_vad"] = info.DurationAfterVad;
         entry["files"] = new JsonArray([.. files.Select(f => (JsonNode?)JsonValue.Create(f))]);
+        if (partial) entry["partial"] = true;
         return entry;
-    }
-
-    /// <summary>Reports synchronously on the transcribing thread (no synchronization context to post to).</summary>
-    private sealed class Reporter(Action<TranscriptionProgress> report) : IProgress<TranscriptionProgress>
-    {
-        public void Report(TranscriptionProgress value) => report(value);
     }
 }

@@ -92,7 +92,7 @@ public static class AudioLoader
         var head = new byte[12];
         var got = input.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         var whole = new PrefixedStream(head.AsMemory(0, got), input);
-        if (got == 0) return new PcmAudioStream(whole, PcmFormat.Whisper, name, dataBytes: 0, owner: null);
+        if (got == 0) throw new AudioFormatException("the input is empty (0 bytes)", name); // as a 0-byte file
         if (WavReader.LooksLikeWav(head.AsSpan(0, got)))
         {
             var header = WavReader.ReadHeader(whole, name);

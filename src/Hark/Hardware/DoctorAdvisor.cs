@@ -39,6 +39,14 @@ public static class DoctorAdvisor
 
     private static bool IsSoftwareVulkan(VulkanDriver d) => Names(d, "lvp");
 
+    /// <summary>
+    /// Whether every Vulkan device runs on the CPU (lavapipe, SwiftShader), by the device type the driver reports;
+    /// when the loader listed no device (fake machines, probing failed), by the manifests' names.
+    /// </summary>
+    private static bool OnlySoftwareVulkan(MachineReport m) => m.VulkanDevices.Count > 0
+        ? m.VulkanDevices.All(d => d.IsCpu)
+        : m.VulkanDrivers.Count > 0 && m.VulkanDrivers.All(IsSoftwareVulkan);
+
     /// <summary>Whether a Vulkan manifest or library mentions <paramref name="word"/> (radeon, amd, nvidia, lvp).</summary>
     private static bool Names(VulkanDriver d, string word) =>
         Path.GetFileName(d.ManifestPath).Contains(word, StringComparison.OrdinalIgnoreCase)
@@ -47,10 +55,10 @@ public static class DoctorAdvisor
     private static EngineRecommendation ChooseEngine(MachineReport m, List<AdviceLine> advice)
     {
         var hardwareVulkan = m.VulkanDrivers.Where(d => !IsSoftwareVulkan(d)).ToList();
-        if (m.VulkanDrivers.Count > 0 && hardwareVulkan.Count == 0)
+        if (OnlySoftwareVulkan(m))
             advice.Add(new AdviceLine("vulkan.software-only", AdviceSeverity.Warning,
-                "don't use the Vulkan engine here: the only Vulkan driver is lavapipe",
-                "lavapipe runs Vulkan on the CPU, slower than Hark's CPU engines"));
+                "don't use the Vulkan engine here: the only Vulkan device runs on the CPU (lavapipe or similar)",
+                "a CPU Vulkan driver is slower than Hark's CPU engine (--device cpu)"));
 
         var nvidia = m.NvidiaGpus.OrderByDescending(g => g.MemoryFreeBytes ?? 0).FirstOrDefault();
         if (nvidia is not null && m.Environment.GetValueOrDefault("CUDA_VISIBLE_DEVICES") is "" or "-1")

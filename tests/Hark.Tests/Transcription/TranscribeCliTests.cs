@@ -40,12 +40,16 @@ public class TranscribeCliTests(RandomModelFolder model) : IClassFixture<RandomM
                 Assert.InRange(s.GetProperty("end").GetDouble(), 0, duration);
             }
         }
+        // jfk.m4a, jfk.mp3, … share a base name, so each keeps its extension (jfk.mp3.txt) and none overwrites another.
+        var shared = audio.GroupBy(Path.GetFileNameWithoutExtension).Where(g => g.Count() > 1).SelectMany(g => g).ToHashSet();
+        Assert.NotEmpty(shared);
         foreach (var file in audio)
         {
-            var name = Path.GetFileNameWithoutExtension(file);
+            var name = shared.Contains(file) ? Path.GetFileName(file) : Path.GetFileNameWithoutExtension(file);
             foreach (var ext in new[] { "txt", "srt", "vtt", "tsv", "json" })
                 Assert.True(File.Exists(Path.Combine(dir.FullName, $"{name}.{ext}")), $"{name}.{ext} missing");
         }
+        Assert.Equal(audio.Count * 5, Directory.GetFiles(dir.FullName).Length);
     }
 
     [Theory]

@@ -25,6 +25,9 @@ public sealed record VulkanDeviceInfo(int Index, string Name, string Vendor, str
     IReadOnlyList<VulkanMemoryHeap> Heaps, int SubgroupSize, bool SubgroupArithmetic, bool Float16, bool Int8, bool Storage16Bit, bool CooperativeMatrix,
     bool Usable, string? Problem)
 {
+    /// <summary>Whether the device is a CPU (<c>VK_PHYSICAL_DEVICE_TYPE_CPU</c>: lavapipe, SwiftShader), slower than Hark's CPU engine.</summary>
+    public bool IsCpu => Type == VulkanDevices.CpuType;
+
     /// <summary>Bytes of device-local memory (sum of device-local heaps).</summary>
     public long DeviceLocalBytes => Heaps.Where(h => h.DeviceLocal).Sum(h => h.Bytes);
 }

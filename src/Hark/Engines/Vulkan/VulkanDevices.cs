@@ -67,12 +67,15 @@ public static unsafe class VulkanDevices
         _ => $"0x{id:X4}",
     };
 
+    /// <summary>What <see cref="VulkanDeviceInfo.Type"/> says for <c>VK_PHYSICAL_DEVICE_TYPE_CPU</c>.</summary>
+    internal const string CpuType = "CPU";
+
     private static string TypeName(PhysicalDeviceType type) => type switch
     {
         PhysicalDeviceType.DiscreteGpu => "discrete GPU",
         PhysicalDeviceType.IntegratedGpu => "integrated GPU",
         PhysicalDeviceType.VirtualGpu => "virtual GPU",
-        PhysicalDeviceType.Cpu => "CPU",
+        PhysicalDeviceType.Cpu => CpuType,
         _ => "other",
     };
 }
