@@ -1,3 +1,5 @@
+using Hark.Cli;
+
 namespace Hark.Bench;
 
 /// <summary>
@@ -43,5 +45,6 @@ internal static partial class BenchSuites
         RegisterOnnx();
         RegisterVad();
         LogitsDump.Register();
+        GemmBench.Register();
     }
 }

@@ -110,7 +110,7 @@ internal static class TranscribeCommand
         return command;
     }
 
-    private static TranscribeRequest Read(ParseResult p)
+    internal static TranscribeRequest Read(ParseResult p)
     {
         var model = new ModelOptions
         {

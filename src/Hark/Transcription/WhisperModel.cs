@@ -57,7 +57,8 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
         {
             var tokenizer = new TokenizerAdapter(WhisperTokenizer.FromFolder(path, options.Tokenizer));
             cancellationToken.ThrowIfCancellationRequested();
-            var engine = EngineFactory.Create(path, options);
+            var engine = (options.Engines ?? EngineRegistry.Default).Load(path,
+                new EngineLoadOptions { Engine = options.Engine, Device = options.Device, Precision = options.Precision, Threads = options.Threads });
             try
             {
                 return new WhisperModel(engine, tokenizer, engine);
