@@ -87,7 +87,7 @@ internal static class TranscribeCommand
     };
     private static readonly Option<string?> VadParameters = new("--vad-parameters", "--vad_parameters")
     {
-        Description = "key=value,… of faster-whisper's VadOptions: threshold (0.5), neg_threshold (threshold-0.15), min_speech_duration_ms (0), "
+        Description = "With --vad-filter: key=value,… of faster-whisper's VadOptions: threshold (0.5), neg_threshold (threshold-0.15), min_speech_duration_ms (0), "
             + "max_speech_duration_s (inf), min_silence_duration_ms (2000), speech_pad_ms (400).",
     };
     private static readonly Option<string> OutputFormat = new("--output-format", "-f")

@@ -92,6 +92,14 @@ public class SileroVadModelTests
     }
 
     [Fact]
+    public void A_cancelled_token_stops_the_pass()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Throws<OperationCanceledException>(() => SileroVadModel.Shared.SpeechProbabilities(Longform.Value, cancelled.Token));
+    }
+
+    [Fact]
     public void Resetting_a_stream_starts_the_recording_over()
     {
         var audio = Longform.Value.AsSpan(0, 512 * 40);
