@@ -8,7 +8,8 @@ namespace Hark.Bench;
 
 /// <summary>
 /// <c>gemm</c>: the CPU backend's linear op alone, on a preset's encoder (1500 rows) and decoder-step (1 row) shapes,
-/// for each weight type and int8 kernel, measured in turn round after round: GFLOP/s, median (and best).
+/// for each weight type and int8 kernel, measured in turn round after round: GFLOP/s, median (and best). With one
+/// thread the time is the thread's CPU time (<see cref="ThreadCpuClock"/>), robust to other work on the machine.
 /// Options: <c>--preset base</c>, <c>--threads 1</c>, <c>--rounds 15</c>,
 /// <c>--types fp32,bf16,int8,int8/float32-reference</c>.
 /// </summary>
@@ -29,6 +30,7 @@ internal static class GemmBench
         var rounds = int.Parse(Arg("--rounds", "15"), CultureInfo.InvariantCulture);
         var types = Arg("--types", "fp32,bf16,int8,int8/float32-reference").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var d = config.DModel;
+        Func<double> clock = threads == 1 ? ThreadCpuClock.NowMs : () => Stopwatch.GetTimestamp() * 1e3 / Stopwatch.Frequency;
         (string Name, int M, int N, int K)[] shapes =
         [
             ("enc qkvo", config.MaxSourcePositions, d, d), ("enc fc1", config.MaxSourcePositions, 4 * d, d), ("enc fc2", config.MaxSourcePositions, d, 4 * d),
@@ -48,7 +50,7 @@ internal static class GemmBench
             };
             return (Name: t, DType: dtype, Backend: new CpuBackend(threads, kernel));
         }).ToArray();
-        Console.WriteLine($"preset {Arg("--preset", "base")}, {threads} threads, {rounds} rounds: GFLOP/s median (best)");
+        Console.WriteLine($"preset {Arg("--preset", "base")}, {threads} threads, {rounds} rounds, {(threads == 1 ? "thread CPU" : "wall")} time: GFLOP/s median (best)");
         Console.WriteLine($"{"shape",-28}" + string.Concat(backends.Select(b => $"{b.Name,26}")));
         foreach (var (name, m, n, k) in shapes)
         {
@@ -67,9 +69,9 @@ internal static class GemmBench
             for (var round = 0; round <= rounds; round++)
                 foreach (var r in runs)
                 {
-                    var sw = Stopwatch.StartNew();
+                    var start = clock();
                     for (var i = 0; i < reps; i++) r.Backend.Linear(TensorView.Of(r.X), r.W, null, TensorView.Of(r.Y));
-                    if (round > 0) r.Times.Add(sw.Elapsed.TotalSeconds / reps); // round 0 warms up
+                    if (round > 0) r.Times.Add((clock() - start) / 1e3 / reps); // round 0 warms up
                 }
             var flops = 2.0 * m * n * k;
             Console.WriteLine($"{$"{name} [{m}×{k}]·[{k}×{n}]",-28}" + string.Concat(runs.Select(r =>

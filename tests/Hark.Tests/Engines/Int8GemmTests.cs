@@ -33,6 +33,21 @@ public sealed class Int8GemmTests
     [Int8KernelFact(Int8Kernel.Float32Reference)]
     public void Float32_reference_products_of_integer_valued_inputs_are_exact() => ExactOnIntegers(Int8Kernel.Float32Reference);
 
+    /// <summary>Both integer kernels form the same exact int32 sums from the same quantised rows, so their outputs are identical.</summary>
+    [Int8KernelFact(Int8Kernel.AvxVnni)]
+    public void AvxVnni_and_Avx2_give_identical_outputs()
+    {
+        using var vnni = new CpuBackend(2, Int8Kernel.AvxVnni);
+        using var avx2 = new CpuBackend(2, Int8Kernel.Avx2);
+        Shapes.Sample((m, n, k, seed) =>
+        {
+            var random = new Random(seed);
+            var x = Values(random, m * k, 4);
+            var w = Values(random, n * k, 1);
+            Assert.Equal(Run(vnni, x, w, m, n, k), Run(avx2, x, w, m, n, k));
+        }, iter: 20);
+    }
+
     [Fact]
     public void Auto_picks_the_widest_integer_kernel_this_cpu_runs()
     {

@@ -31,6 +31,28 @@ public sealed class ManagedEngineInt8Tests(ITestOutputHelper output)
         Assert.InRange(error, 0, 5e-2);
     }
 
+    /// <summary>Each kernel, forced by the option, on the small <c>test</c> preset: same tolerance, same greedy tokens as float32.</summary>
+    [Int8KernelFact(Int8Kernel.AvxVnni)]
+    public void AvxVnni_engine_logits_stay_within_the_tolerance_of_float32() => ForcedKernel(Int8Kernel.AvxVnni);
+
+    /// <inheritdoc cref="AvxVnni_engine_logits_stay_within_the_tolerance_of_float32"/>
+    [Int8KernelFact(Int8Kernel.Avx2)]
+    public void Avx2_engine_logits_stay_within_the_tolerance_of_float32() => ForcedKernel(Int8Kernel.Avx2);
+
+    /// <inheritdoc cref="AvxVnni_engine_logits_stay_within_the_tolerance_of_float32"/>
+    [Int8KernelFact(Int8Kernel.Float32Reference)]
+    public void Float32_reference_engine_logits_stay_within_the_tolerance_of_float32() => ForcedKernel(Int8Kernel.Float32Reference);
+
+    private void ForcedKernel(Int8Kernel kernel)
+    {
+        using var fp32 = Load("test", ComputePrecision.Float32, Int8Kernel.Auto);
+        using var int8 = Load("test", ComputePrecision.Int8, kernel);
+        var error = EngineTestData.RelativeError(EngineTestData.TeacherForced(int8, out _), EngineTestData.TeacherForced(fp32, out _));
+        output.WriteLine($"test preset, int8 {kernel}: relative logit error {error:E2}");
+        Assert.InRange(error, 0, 5e-2);
+        Assert.Equal(EngineTestData.Greedy(fp32, 20), EngineTestData.Greedy(int8, 20));
+    }
+
     /// <summary>
     /// Along float32's greedy path on jfk (teacher-forced, so one miss does not derail the rest), how often the
     /// int8 argmax is float32's. Random weights make top logits close, so neither runtime agrees everywhere; Hark's

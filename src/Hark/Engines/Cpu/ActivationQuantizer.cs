@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -44,16 +43,43 @@ internal static unsafe class ActivationQuantizer
 
     private static (float Scale, float Inverse) Scale(float* x, int k)
     {
-        var max = Math.Abs(TensorPrimitives.MaxMagnitude(new ReadOnlySpan<float>(x, k)));
+        var max = MaxAbs(x, k);
         return max > 0 ? (max / 127f, 127f / max) : (0f, 0f);
+    }
+
+    /// <summary>
+    /// max |x|: four independent vmaxps chains (TensorPrimitives.MaxMagnitude's NaN and sign handling cost as much as
+    /// the quantisation itself). A NaN row yields garbage, as float32 arithmetic would.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float MaxAbs(float* x, int k)
+    {
+        var i = 0;
+        var m0 = Vector256<float>.Zero;
+        var m1 = m0;
+        var m2 = m0;
+        var m3 = m0;
+        for (; i + 32 <= k; i += 32)
+        {
+            m0 = Vector256.MaxNative(m0, Vector256.Abs(Vector256.Load(x + i)));
+            m1 = Vector256.MaxNative(m1, Vector256.Abs(Vector256.Load(x + i + 8)));
+            m2 = Vector256.MaxNative(m2, Vector256.Abs(Vector256.Load(x + i + 16)));
+            m3 = Vector256.MaxNative(m3, Vector256.Abs(Vector256.Load(x + i + 24)));
+        }
+        for (; i + 8 <= k; i += 8) m0 = Vector256.MaxNative(m0, Vector256.Abs(Vector256.Load(x + i)));
+        var max = Vector256.MaxNative(Vector256.MaxNative(m0, m1), Vector256.MaxNative(m2, m3));
+        var result = 0f;
+        for (var j = 0; j < 8; j++) result = MathF.Max(result, max.GetElement(j));
+        for (; i < k; i++) result = MathF.Max(result, MathF.Abs(x[i]));
+        return result;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Quantize(float* x, float inverse)
     {
         // Round to nearest even, then clamp: x·(127/max) can exceed 127 by a rounding error.
-        var q = Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(x) * inverse));
-        return Vector256.Clamp(q, Vector256.Create(-127), Vector256.Create(127));
+        var q = Vector256.ConvertToInt32Native(Vector256.Round(Vector256.Load(x) * inverse));
+        return Vector256.ClampNative(q, Vector256.Create(-127), Vector256.Create(127));
     }
 
     private static int QuantizeScalar(float x, float inverse) => Math.Clamp((int)MathF.Round(x * inverse), -127, 127);
