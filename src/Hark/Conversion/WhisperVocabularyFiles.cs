@@ -24,8 +24,16 @@ public static class WhisperVocabularyFiles
     public static string[] ReadTokens(string folder, int vocabSize)
     {
         var byId = new SortedDictionary<int, string>();
-        foreach (var (token, id) in ReadMap(folder, VocabFile, required: true)) byId[id] = token;
-        foreach (var (token, id) in ReadMap(folder, AddedTokensFile, required: false)) byId[id] = token;
+        foreach (var (token, id) in ReadMap(folder, VocabFile, required: true))
+            if (!byId.TryAdd(id, token))
+                throw new HarkInputException($"id {id} is given to both '{byId[id]}' and '{token}'; expected one token per id", Path.Combine(folder, VocabFile), token);
+        CheckBpeCount(folder, byId.Count);
+        foreach (var (token, id) in ReadMap(folder, AddedTokensFile, required: false))
+        {
+            if (byId.TryGetValue(id, out var other) && other != token)
+                throw new HarkInputException($"id {id} is '{token}' here but '{other}' in {VocabFile}; expected added tokens after the BPE ids", Path.Combine(folder, AddedTokensFile), token);
+            byId[id] = token;
+        }
         var tokens = new List<string>(vocabSize);
         foreach (var (id, token) in byId)
         {
@@ -45,6 +53,7 @@ public static class WhisperVocabularyFiles
     public static byte[][] ReadBpeTokenBytes(string folder)
     {
         var entries = ReadMap(folder, VocabFile, required: true).OrderBy(e => e.Id).ToList();
+        CheckBpeCount(folder, entries.Count);
         var result = new byte[entries.Count][];
         for (var i = 0; i < entries.Count; i++)
         {
@@ -54,6 +63,13 @@ public static class WhisperVocabularyFiles
                 ?? throw new HarkInputException($"token {i} '{entries[i].Token}' is not GPT-2 byte-level text", Path.Combine(folder, VocabFile));
         }
         return result;
+    }
+
+    /// <summary>A byte-level BPE vocabulary holds at least the 256 single-byte tokens; fewer means a broken vocab.json.</summary>
+    private static void CheckBpeCount(string folder, int count)
+    {
+        if (count < 256)
+            throw new HarkInputException($"holds {count} tokens; expected a byte-level BPE vocabulary (at least the 256 byte tokens, 50257 for Whisper)", Path.Combine(folder, VocabFile));
     }
 
     private static List<(string Token, int Id)> ReadMap(string folder, string file, bool required)
@@ -79,9 +95,9 @@ public static class WhisperVocabularyFiles
             }
             return list;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or System.Text.DecoderFallbackException)
         {
-            throw new HarkInputException($"not valid JSON: {e.Message}", path, inner: e);
+            throw new HarkInputException($"not valid UTF-8 JSON: {e.Message}", path, inner: e);
         }
     }
 }

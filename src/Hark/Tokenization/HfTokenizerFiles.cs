@@ -201,7 +201,7 @@ internal sealed class HfTokenizerFiles
             using var stream = File.OpenRead(path);
             return JsonDocument.Parse(stream);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or System.Text.DecoderFallbackException)
         {
             throw new TokenizerFormatException($"malformed JSON ({e.Message})", path, inner: e);
         }

@@ -99,7 +99,7 @@ public static class OnnxExporter
         try
         {
             var g = new OnnxGraphBuilder(Path.GetFileNameWithoutExtension(path), computeType, sink);
-            build(g, new WhisperOnnxGraphs(source.Config, new OnnxWeightEmitter(source.Tensors, options.Precision, g), options.ContribOps));
+            build(g, new WhisperOnnxGraphs(source.Config, new OnnxWeightEmitter(FiniteTensorSource.Of(source), options.Precision, g), options.ContribOps));
             OnnxModelFile.Write(OnnxModelFile.Model(g.Graph), path);
         }
         finally

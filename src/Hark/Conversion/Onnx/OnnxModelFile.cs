@@ -59,5 +59,9 @@ internal static class OnnxModelFile
         {
             throw new HarkInputException($"not an ONNX model: {e.Message}", path, inner: e);
         }
+        catch (IOException e)
+        {
+            throw new HarkInputException($"cannot read: {e.Message}", path, inner: e);
+        }
     }
 }

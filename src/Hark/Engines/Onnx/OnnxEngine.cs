@@ -234,7 +234,16 @@ public sealed class OnnxEngine : IWhisperEngine
     {
         var marker = Path.Combine(dir, OnnxExporter.MarkerFile);
         if (!File.Exists(marker)) return ComputePrecision.Default;
-        var name = JsonNode.Parse(File.ReadAllText(marker))?["precision"]?.GetValue<string>();
+        RegularFiles.ThrowIfSpecial(marker);
+        string? name;
+        try
+        {
+            name = JsonNode.Parse(File.ReadAllBytes(marker)) is JsonObject o && o["precision"] is { } p ? p.GetValue<string>() : null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new HarkInputException($"expected a JSON object with a string \"precision\" (fp32, fp16, int8, int4): {e.Message}", marker, "precision", e);
+        }
         return name switch
         {
             "fp32" => ComputePrecision.Float32,
