@@ -81,9 +81,11 @@ public static class WhisperVocabularyFiles
             return [];
         }
         RegularFiles.ThrowIfSpecial(path);
+        var bytes = File.ReadAllBytes(path);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new HarkInputException("not valid UTF-8; expected a JSON object of token → id", path);
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var doc = JsonDocument.Parse(bytes);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new HarkInputException("expected a JSON object of token → id", path);
             var list = new List<(string, int)>();

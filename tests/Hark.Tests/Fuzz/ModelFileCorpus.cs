@@ -54,7 +54,7 @@ internal static class ModelFileCorpus
             ("variable count 2^32-1", l.Count, U32(uint.MaxValue)), ("name length 0", l.Name, U16(0)), ("name length 0xFFFF", l.Name, U16(0xFFFF)),
             ("rank 255", l.Rank, [255]), ("dtype 99", l.DType, [99]), ("payload size 2^32-1", l.Bytes, U32(uint.MaxValue)),
             ("payload size 0", l.Bytes, U32(0)), ("ANSI in the spec name", l.Spec + 2, "\u001b[2J"u8.ToArray()),
-            ("name without NUL", l.Name + 2, [(byte)'x', (byte)'x', (byte)'x', (byte)'x']),
+            ("name without NUL", l.Rank - 1, [(byte)'x']),
         ];
         foreach (var (name, offset, bytes) in patches)
             yield return InspectFile("ct2", name, seed, p => Patch(p, offset, bytes), name.StartsWith("ANSI", StringComparison.Ordinal) ? ZeroOrRefused : Refused);

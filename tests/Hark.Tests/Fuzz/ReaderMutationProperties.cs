@@ -140,13 +140,4 @@ public sealed class ReaderMutationProperties
             foreach (var t in r.Tensors.Take(8)) r.ReadBytes(t);
         });
     }
-
-    [Fact]
-    public void Onnx_folder_check()
-    {
-        using var dir = Fixtures.TempDir();
-        var folder = FuzzSeeds.CopyFolder(FuzzSeeds.Get.Onnx, dir.File("onnx"));
-        var encoder = Path.Combine(folder, "encoder_model.onnx");
-        Law(encoder, File.ReadAllBytes(encoder), int.MaxValue, _ => OnnxFolderCheck.Validate(folder));
-    }
 }

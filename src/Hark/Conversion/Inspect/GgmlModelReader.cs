@@ -146,7 +146,7 @@ public sealed class GgmlModelReader : IDisposable
         }
         if (header[2] % header[3] != 0) throw new HarkInputException($"{header[3]} heads do not divide n_audio_state {header[2]}", Path, "n_audio_head");
         if (header[6] % header[7] != 0) throw new HarkInputException($"{header[7]} heads do not divide n_text_state {header[6]}", Path, "n_text_head");
-        if (header[10] < 0 || GgmlFileTypes.MatrixTypeOfHeader(header[10]) is null)
+        if (header[10] < 0 || header[10] / 1000 > 99 || GgmlFileTypes.MatrixTypeOfHeader(header[10]) is null)
             throw new HarkInputException($"unknown ftype {header[10]}; expected 0 (f32), 1 (f16), 2 (q4_0), 7 (q8_0), 8 (q5_0) or 9 (q5_1), plus 1000 × the quantization version", Path, "ftype");
     }
 

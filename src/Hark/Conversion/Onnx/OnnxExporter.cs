@@ -82,6 +82,11 @@ public static class OnnxExporter
             cancellationToken.ThrowIfCancellationRequested();
             Publish(temp, target);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            throw new HarkException($"{target}: writing the ONNX model failed ({e.Message}); nothing was left behind", e);
+        }
         catch
         {
             TryDelete(temp);

@@ -238,7 +238,8 @@ public sealed class OnnxEngine : IWhisperEngine
         string? name;
         try
         {
-            name = JsonNode.Parse(File.ReadAllBytes(marker)) is JsonObject o && o["precision"] is { } p ? p.GetValue<string>() : null;
+            var root = JsonNode.Parse(File.ReadAllBytes(marker)) as JsonObject ?? throw new FormatException("the root is not an object");
+            name = root["precision"] is { } p ? p.GetValue<string>() : null;
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException or ArgumentException)
         {
