@@ -30,6 +30,10 @@ internal static class CommandLineErrors
             case HarkException known:
                 stderr.WriteLine($"{program}: {TerminalText.Escape(known.Message)}");
                 return Failure;
+            case IOException or UnauthorizedAccessException:
+                // The environment failed (full disk, read-only or virtual file system, permissions): its message names the path.
+                stderr.WriteLine($"{program}: {TerminalText.Escape(ex.Message)}");
+                return Failure;
             case AggregateException { InnerExceptions.Count: 1 } aggregate:
                 return Report(aggregate.InnerExceptions[0], stderr, program);
             default:

@@ -21,6 +21,7 @@ internal sealed class PcmAudioStream : IAudioStream
     private readonly float[] _mono;
     private int _carry;                  // bytes of an incomplete frame kept from the previous block
     private long _consumed;
+    private long _framesDecoded;
     private bool _ended;
     private int _pending, _pendingOffset; // native-rate samples not yet handed out (no resampler)
 
@@ -142,6 +143,21 @@ internal sealed class PcmAudioStream : IAudioStream
             for (var c = 0; c < channels; c++, offset += size) sum += Sample(src.Slice(offset, size));
             dst[f] = channels == 1 ? sum : sum * scale;
         }
+        if (_format.Encoding is SampleEncoding.Float32 or SampleEncoding.Float64)
+        {
+            // NaN or infinite samples would pass the clamp as NaN and decode to nonsense text: refuse them.
+            var bad = FirstNonFinite(dst);
+            if (bad >= 0)
+                throw new AudioFormatException($"sample frame {_framesDecoded + bad} is {dst[bad]}; expected finite float samples", Source, "data");
+        }
+        _framesDecoded += dst.Length;
+    }
+
+    private static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return i;
+        return -1;
     }
 
     private float Sample(ReadOnlySpan<byte> b) => _format.Encoding switch

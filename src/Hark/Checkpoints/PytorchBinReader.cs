@@ -60,6 +60,13 @@ public sealed class PytorchBinReader : ITensorSource
             var entries = ReadStateDict(zip, path);
             return new PytorchBinReader(path, zip, entries);
         }
+        catch (InvalidDataException ex)
+        {
+            // ZipArchive reads parts of the central directory lazily.
+            zip?.Dispose();
+            if (zip is null) stream.Dispose();
+            throw new CheckpointFormatException($"not a readable torch.save zip archive: {ex.Message}", path, inner: ex);
+        }
         catch
         {
             if (zip is null) stream.Dispose();

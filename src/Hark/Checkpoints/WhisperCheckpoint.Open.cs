@@ -23,6 +23,8 @@ public sealed partial class WhisperCheckpoint
         options ??= new CheckpointOptions();
         if (!Directory.Exists(folder))
             throw new HarkInputException(File.Exists(folder) ? "expected a model folder, found a file" : "model folder not found", folder);
+        if (File.Exists(Path.Combine(folder, "model.bin")) && File.Exists(Path.Combine(folder, "vocabulary.json")))
+            throw new HarkInputException("is a CTranslate2 model (faster-whisper's format), which Hark writes but does not run; pass the Hugging Face folder it was converted from, or an ONNX export of it (hark convert --to onnx)", folder);
         var configPath = Path.Combine(folder, WhisperConfigFile.FileName);
         if (!File.Exists(configPath))
             throw new HarkInputException("no config.json: expected a Hugging Face Whisper model folder", folder, WhisperConfigFile.FileName);

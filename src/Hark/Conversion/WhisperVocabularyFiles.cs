@@ -24,8 +24,16 @@ public static class WhisperVocabularyFiles
     public static string[] ReadTokens(string folder, int vocabSize)
     {
         var byId = new SortedDictionary<int, string>();
-        foreach (var (token, id) in ReadMap(folder, VocabFile, required: true)) byId[id] = token;
-        foreach (var (token, id) in ReadMap(folder, AddedTokensFile, required: false)) byId[id] = token;
+        foreach (var (token, id) in ReadMap(folder, VocabFile, required: true))
+            if (!byId.TryAdd(id, token))
+                throw new HarkInputException($"id {id} is given to both '{byId[id]}' and '{token}'; expected one token per id", Path.Combine(folder, VocabFile), token);
+        CheckBpeCount(folder, byId.Count);
+        foreach (var (token, id) in ReadMap(folder, AddedTokensFile, required: false))
+        {
+            if (byId.TryGetValue(id, out var other) && other != token)
+                throw new HarkInputException($"id {id} is '{token}' here but '{other}' in {VocabFile}; expected added tokens after the BPE ids", Path.Combine(folder, AddedTokensFile), token);
+            byId[id] = token;
+        }
         var tokens = new List<string>(vocabSize);
         foreach (var (id, token) in byId)
         {
@@ -45,6 +53,7 @@ public static class WhisperVocabularyFiles
     public static byte[][] ReadBpeTokenBytes(string folder)
     {
         var entries = ReadMap(folder, VocabFile, required: true).OrderBy(e => e.Id).ToList();
+        CheckBpeCount(folder, entries.Count);
         var result = new byte[entries.Count][];
         for (var i = 0; i < entries.Count; i++)
         {
@@ -56,6 +65,13 @@ public static class WhisperVocabularyFiles
         return result;
     }
 
+    /// <summary>A byte-level BPE vocabulary holds at least the 256 single-byte tokens; fewer means a broken vocab.json.</summary>
+    private static void CheckBpeCount(string folder, int count)
+    {
+        if (count < 256)
+            throw new HarkInputException($"holds {count} tokens; expected a byte-level BPE vocabulary (at least the 256 byte tokens, 50257 for Whisper)", Path.Combine(folder, VocabFile));
+    }
+
     private static List<(string Token, int Id)> ReadMap(string folder, string file, bool required)
     {
         var path = Path.Combine(folder, file);
@@ -65,9 +81,11 @@ public static class WhisperVocabularyFiles
             return [];
         }
         RegularFiles.ThrowIfSpecial(path);
+        var bytes = File.ReadAllBytes(path);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new HarkInputException("not valid UTF-8; expected a JSON object of token → id", path);
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var doc = JsonDocument.Parse(bytes);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new HarkInputException("expected a JSON object of token → id", path);
             var list = new List<(string, int)>();
@@ -79,9 +97,9 @@ public static class WhisperVocabularyFiles
             }
             return list;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or System.Text.DecoderFallbackException)
         {
-            throw new HarkInputException($"not valid JSON: {e.Message}", path, inner: e);
+            throw new HarkInputException($"not valid UTF-8 JSON: {e.Message}", path, inner: e);
         }
     }
 }

@@ -198,10 +198,11 @@ internal sealed class HfTokenizerFiles
         RegularFiles.ThrowIfSpecial(path);
         try
         {
-            using var stream = File.OpenRead(path);
-            return JsonDocument.Parse(stream);
+            var bytes = File.ReadAllBytes(path);
+            if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new TokenizerFormatException("not valid UTF-8", path);
+            return JsonDocument.Parse(bytes);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or System.Text.DecoderFallbackException)
         {
             throw new TokenizerFormatException($"malformed JSON ({e.Message})", path, inner: e);
         }

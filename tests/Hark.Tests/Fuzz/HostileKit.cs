@@ -13,9 +13,13 @@ internal static class HostileKit
     public static readonly TimeSpan CaseTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>A Hugging Face folder of the <c>test</c> preset with the base tokenizer files.</summary>
-    public static string WriteHfFolder(TempDir dir, string name = "hf", DType dtype = DType.F16, bool pytorchBin = false)
+    public static string WriteHfFolder(TempDir dir, string name = "hf", DType dtype = DType.F16, bool pytorchBin = false) =>
+        WriteHfFolder(dir.FullName, name, dtype, pytorchBin);
+
+    /// <summary>A Hugging Face folder of the <c>test</c> preset in <paramref name="parent"/>.</summary>
+    public static string WriteHfFolder(string parent, string name, DType dtype = DType.F16, bool pytorchBin = false)
     {
-        var folder = dir.File(name);
+        var folder = Path.Combine(parent, name);
         Directory.CreateDirectory(folder);
         var config = WhisperPresets.Get("test");
         WhisperConfigFile.Write(Path.Combine(folder, "config.json"), config);

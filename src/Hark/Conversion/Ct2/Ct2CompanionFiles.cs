@@ -28,24 +28,19 @@ public static class Ct2CompanionFiles
         if (File.Exists(preprocessor)) File.Copy(preprocessor, Path.Combine(folder, PreprocessorFile));
         else File.WriteAllText(Path.Combine(folder, PreprocessorFile), PreprocessorConfigFile.ToJson(source.Preprocessor));
 
+        // Read (and so validate) what the output will carry: a garbage tokenizer.json is never copied verbatim.
+        var files = ReadTokenizer(source.Folder);
         var tokenizer = Path.Combine(source.Folder, TokenizerFile);
-        if (File.Exists(tokenizer))
-        {
-            File.Copy(tokenizer, Path.Combine(folder, TokenizerFile));
-            return;
-        }
-        if (!File.Exists(Path.Combine(source.Folder, "merges.txt"))) return;
-        HfTokenizerFiles files;
-        try
-        {
-            files = HfTokenizerFiles.Read(source.Folder);
-        }
-        catch (TokenizerFormatException)
-        {
-            return; // faster-whisper falls back to the Hub tokenizer; the conversion itself does not need one
-        }
-        File.WriteAllBytes(Path.Combine(folder, TokenizerFile), TokenizerJson(files));
+        if (File.Exists(tokenizer)) File.Copy(tokenizer, Path.Combine(folder, TokenizerFile));
+        else File.WriteAllBytes(Path.Combine(folder, TokenizerFile), TokenizerJson(files));
     }
+
+    /// <summary>
+    /// The source's tokenizer (tokenizer.json, or vocab.json + merges.txt), validated before anything is written: a
+    /// CTranslate2 model without a usable tokenizer.json would make faster-whisper fetch openai's from the Hub.
+    /// </summary>
+    /// <exception cref="HarkInputException">Neither is present, or the one present is malformed (naming file and field).</exception>
+    internal static HfTokenizerFiles ReadTokenizer(string folder) => HfTokenizerFiles.Read(folder);
 
     /// <summary>A Hugging Face <c>tokenizer.json</c> (byte-level BPE, Whisper's added tokens) for the files read.</summary>
     internal static byte[] TokenizerJson(HfTokenizerFiles files)

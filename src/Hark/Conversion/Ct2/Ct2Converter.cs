@@ -31,13 +31,14 @@ public sealed class Ct2Converter : IModelConverter
         var spec = Ct2WhisperSpec.For(source.Config);
         SourceParts.ThrowIfAny(SourceParts.Problems(source.Tensors, spec.Variables.SelectMany(v => v.Parts)), source.Folder, "CTranslate2");
         var tokens = WhisperVocabularyFiles.ReadTokens(source.Folder, source.Config.VocabSize);
+        Ct2CompanionFiles.ReadTokenizer(source.Folder);
         var loadType = LoadDType(source.Folder);
         var plan = Ct2Plan.For(spec, q, _ => loadType);
 
         using var atomic = AtomicOutput.ForFolder(output, options.Force);
         try
         {
-            await WriteModelBinAsync(source.Tensors, spec, plan, q, atomic.PathInside(Ct2ConfigFiles.ModelFile), options.Threads, progress, cancellationToken);
+            await WriteModelBinAsync(FiniteTensorSource.Of(source), spec, plan, q, atomic.PathInside(Ct2ConfigFiles.ModelFile), options.Threads, progress, cancellationToken);
             await File.WriteAllTextAsync(atomic.PathInside(Ct2ConfigFiles.ConfigFile), Ct2ConfigFiles.ConfigJson(source), cancellationToken);
             await File.WriteAllTextAsync(atomic.PathInside(Ct2ConfigFiles.VocabularyFile), Ct2ConfigFiles.VocabularyJson(tokens), cancellationToken);
             Ct2CompanionFiles.Write(source, atomic.TempPath);

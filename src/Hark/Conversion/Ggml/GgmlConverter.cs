@@ -71,9 +71,10 @@ public sealed class GgmlConverter : IModelConverter
             var largest = spec.Max(t => t.ElementCount) * 4;
             var floatPool = new BufferPool<float>();
             var bytePool = new BufferPool<byte>();
+            var tensors = FiniteTensorSource.Of(source);
             await TensorPipeline.RunAsync(spec,
                 t => t.ElementCount * 6,
-                (t, ct) => Transform(source.Tensors, t, fileType, floatPool, bytePool, ct),
+                (t, ct) => Transform(tensors, t, fileType, floatPool, bytePool, ct),
                 (t, data) =>
                 {
                     try

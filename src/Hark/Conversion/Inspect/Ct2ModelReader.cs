@@ -88,13 +88,14 @@ public sealed class Ct2ModelReader : IDisposable
             {
                 var name = r.String("variable name");
                 var rank = r.Byte(name);
+                if (rank > 8) throw new HarkInputException($"rank {rank}; expected at most 8", path, name);
                 var shape = new long[rank];
                 for (var k = 0; k < rank; k++) shape[k] = r.UInt32(name);
                 var dtype = r.Byte(name);
                 if (dtype > (byte)Ct2DType.BFloat16) throw new HarkInputException($"dtype id {dtype} is unknown", path, name);
                 var bytes = r.UInt32(name);
                 var v = new Ct2StoredVariable(name, shape, (Ct2DType)dtype, stream.Position, bytes);
-                if (v.ElementCount * v.DType.SizeInBytes() != bytes)
+                if (shape.Aggregate(1.0, (a, d) => a * d) * v.DType.SizeInBytes() != bytes)
                     throw new HarkInputException($"payload of {bytes} bytes does not hold shape [{string.Join(", ", shape)}] of {v.DType.ToCt2Name()}", path, name);
                 if (stream.Position + bytes > stream.Length) throw new HarkInputException($"file ends inside the payload ({bytes} bytes expected)", path, name);
                 stream.Seek(bytes, SeekOrigin.Current);
@@ -153,6 +154,11 @@ public sealed class Ct2ModelReader : IDisposable
 
     private sealed class Reader(Stream s, string path)
     {
+        /// <summary>Longest name or alias accepted (CTranslate2's are under 100 bytes).</summary>
+        private const int MaxString = 1024;
+
+        private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
         private readonly byte[] _b = new byte[8];
 
         public byte Byte(string field)
@@ -172,10 +178,20 @@ public sealed class Ct2ModelReader : IDisposable
             Fill(2, field);
             var len = BinaryPrimitives.ReadUInt16LittleEndian(_b);
             if (len == 0) throw new HarkInputException("string of length 0 (expected a NUL-terminated string)", path, field);
+            if (len > MaxString) throw new HarkInputException($"string of {len} bytes; names are at most {MaxString}", path, field);
             var bytes = new byte[len];
             if (s.ReadAtLeast(bytes, len, throwOnEndOfStream: false) != len)
                 throw new HarkInputException($"file ends inside a {len}-byte string", path, field);
-            return Encoding.UTF8.GetString(bytes, 0, len - 1);
+            if (bytes[len - 1] != 0 || bytes.AsSpan(0, len - 1).IndexOf((byte)0) >= 0)
+                throw new HarkInputException($"the {len}-byte string is not NUL-terminated text", path, field);
+            try
+            {
+                return StrictUtf8.GetString(bytes, 0, len - 1);
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw new HarkInputException("the string is not valid UTF-8", path, field, e);
+            }
         }
 
         private void Fill(int n, string field)

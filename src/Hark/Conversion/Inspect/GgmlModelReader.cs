@@ -83,6 +83,7 @@ public sealed class GgmlModelReader : IDisposable
         if ((uint)Int("magic") != GgmlConverter.Magic) throw new HarkInputException("bad magic; expected 'ggml' (0x67676d6c)", Path, "magic");
         var header = new int[11];
         for (var i = 0; i < header.Length; i++) header[i] = Int("hparams");
+        CheckHyperParameters(header);
         Header = header;
         FilterMels = Int("n_mel");
         FilterBins = Int("n_fft");
@@ -125,6 +126,28 @@ public sealed class GgmlModelReader : IDisposable
             s.Seek(bytes, SeekOrigin.Current);
         }
         Tensors = tensors;
+    }
+
+    /// <summary>whisper.cpp's hyper-parameter names in header order, with the largest value Hark accepts for each.</summary>
+    private static readonly (string Name, int Max)[] HyperParameters =
+    [
+        ("n_vocab", 1 << 22), ("n_audio_ctx", 1 << 20), ("n_audio_state", 1 << 16), ("n_audio_head", 1 << 10), ("n_audio_layer", 1 << 10),
+        ("n_text_ctx", 1 << 20), ("n_text_state", 1 << 16), ("n_text_head", 1 << 10), ("n_text_layer", 1 << 10), ("n_mels", 1 << 10),
+    ];
+
+    /// <summary>Range-checks the header before anything is sized from it (a billion layers, a negative vocabulary).</summary>
+    private void CheckHyperParameters(int[] header)
+    {
+        for (var i = 0; i < HyperParameters.Length; i++)
+        {
+            var (name, max) = HyperParameters[i];
+            if (header[i] < 1 || header[i] > max)
+                throw new HarkInputException($"expected 1 to {max}, found {header[i]}", Path, name);
+        }
+        if (header[2] % header[3] != 0) throw new HarkInputException($"{header[3]} heads do not divide n_audio_state {header[2]}", Path, "n_audio_head");
+        if (header[6] % header[7] != 0) throw new HarkInputException($"{header[7]} heads do not divide n_text_state {header[6]}", Path, "n_text_head");
+        if (header[10] < 0 || header[10] / 1000 > 99 || GgmlFileTypes.MatrixTypeOfHeader(header[10]) is null)
+            throw new HarkInputException($"unknown ftype {header[10]}; expected 0 (f32), 1 (f16), 2 (q4_0), 7 (q8_0), 8 (q5_0) or 9 (q5_1), plus 1000 × the quantization version", Path, "ftype");
     }
 
     /// <summary>A tensor by name.</summary>

@@ -76,6 +76,7 @@ public static class ModelInspector
     public static InspectReport InspectOnnx(string path)
     {
         var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))!;
+        OnnxFolderCheck.Validate(folder);
         var files = Directory.EnumerateFiles(folder)
             .Where(f => f.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".onnx_data", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".onnx.data", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal)

@@ -63,18 +63,26 @@ public static class OnnxExporter
             (OptimumNames.DecoderWithPastFile, (g, w) => w.DecoderWithPast(g), false),
         };
         if (options.Merged) files.Add((OptimumNames.DecoderMergedFile, (g, w) => w.DecoderMerged(g), false));
-        long bytes = 0;
-        for (var i = 0; i < files.Count; i++)
+        try
         {
+            long bytes = 0;
+            for (var i = 0; i < files.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var (file, build, encoder) = files[i];
+                progress?.Report(new ConversionProgress(i, files.Count, bytes, file));
+                bytes += WriteModel(source, Path.Combine(temp, file), options, encoder, build);
+            }
+            CopySideFiles(source, temp, options);
+            progress?.Report(new ConversionProgress(files.Count, files.Count, bytes, ""));
             cancellationToken.ThrowIfCancellationRequested();
-            var (file, build, encoder) = files[i];
-            progress?.Report(new ConversionProgress(i, files.Count, bytes, file));
-            bytes += WriteModel(source, Path.Combine(temp, file), options, encoder, build);
+            atomic.Commit();
         }
-        CopySideFiles(source, temp, options);
-        progress?.Report(new ConversionProgress(files.Count, files.Count, bytes, ""));
-        cancellationToken.ThrowIfCancellationRequested();
-        atomic.Commit();
+        catch (IOException e)
+        {
+            // A full disk or a vanished folder is the environment, not the input: one line, and the temporary folder goes.
+            throw new HarkException($"{target}: writing the ONNX model failed ({e.Message}); nothing was left behind", e);
+        }
     }
 
     private static long WriteModel(WhisperCheckpoint source, string path, OnnxExportOptions options, bool encoder,
@@ -87,7 +95,7 @@ public static class OnnxExporter
         try
         {
             var g = new OnnxGraphBuilder(Path.GetFileNameWithoutExtension(path), computeType, sink);
-            build(g, new WhisperOnnxGraphs(source.Config, new OnnxWeightEmitter(source.Tensors, options.Precision, g), options.ContribOps));
+            build(g, new WhisperOnnxGraphs(source.Config, new OnnxWeightEmitter(FiniteTensorSource.Of(source), options.Precision, g), options.ContribOps));
             OnnxModelFile.Write(OnnxModelFile.Model(g.Graph), path);
         }
         finally

@@ -16,19 +16,22 @@ public static class OnnxExportMarker
     internal static string Json(OnnxPrecision precision, long opset, bool contribOps) =>
         new JsonObject { ["producer"] = "hark", ["precision"] = precision.ToName(), ["opset"] = opset, ["contrib_ops"] = contribOps }.ToJsonString() + "\n";
 
-    /// <summary>The precision recorded in <paramref name="folder"/>; null without a marker or with one Hark cannot read.</summary>
+    /// <summary>The precision recorded in <paramref name="folder"/>; null without a marker.</summary>
+    /// <exception cref="HarkInputException">The marker is not a regular file or not the JSON Hark writes.</exception>
     internal static OnnxPrecision? ReadPrecision(string folder)
     {
         var path = Path.Combine(folder, FileName);
         if (!File.Exists(path)) return null;
+        RegularFiles.ThrowIfSpecial(path);
         try
         {
-            var name = JsonNode.Parse(File.ReadAllText(path))?["precision"]?.GetValue<string>();
+            var root = JsonNode.Parse(File.ReadAllBytes(path)) as JsonObject ?? throw new FormatException("the root is not an object");
+            var name = root["precision"]?.GetValue<string>();
             return name is null ? null : OnnxPrecisionNames.Parse(name);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or HarkInputException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException or HarkInputException)
         {
-            return null;
+            throw new HarkInputException($"expected a JSON object with a string \"precision\" (fp32, fp16, int8, int4): {e.Message}", path, "precision", e);
         }
     }
 }

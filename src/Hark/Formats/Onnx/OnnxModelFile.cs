@@ -52,12 +52,16 @@ internal static class OnnxModelFile
     {
         try
         {
-            using var stream = File.OpenRead(path);
-            return ModelProto.Parser.ParseFrom(stream);
+            // From bytes, not a stream: the parser then bounds every declared length by the file's own size.
+            return ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
         }
         catch (InvalidProtocolBufferException e)
         {
             throw new HarkInputException($"not an ONNX model: {e.Message}", path, inner: e);
+        }
+        catch (IOException e)
+        {
+            throw new HarkInputException($"cannot read: {e.Message}", path, inner: e);
         }
     }
 }
