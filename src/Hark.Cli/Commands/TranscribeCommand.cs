@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hark.Audio.Vad;
 using Hark.Decoding;
 using Hark.Tokenization;
 using Hark.Transcription;
@@ -76,6 +77,15 @@ internal static class TranscribeCommand
         DefaultValueFactory = _ => "-1",
     };
     private static readonly Option<string?> ClipTimestamps = new("--clip-timestamps") { Description = "start,end,start,end,… seconds to transcribe." };
+    private static readonly Option<bool> VadFilter = new("--vad-filter", "--vad_filter")
+    {
+        Description = "Transcribe only the speech Silero VAD finds; times stay those of the original audio (ignored with --clip-timestamps). Takes an optional True/False.",
+    };
+    private static readonly Option<string?> VadParameters = new("--vad-parameters", "--vad_parameters")
+    {
+        Description = "key=value,… of faster-whisper's VadOptions: threshold (0.5), neg_threshold (threshold-0.15), min_speech_duration_ms (0), "
+            + "max_speech_duration_s (inf), min_silence_duration_ms (2000), speech_pad_ms (400).",
+    };
     private static readonly Option<string> OutputFormat = new("--output-format", "-f")
     {
         Description = "txt | srt | vtt | tsv | json | all.",
@@ -93,14 +103,14 @@ internal static class TranscribeCommand
             Model, TokenizerFix, Engine, Device, ComputeType, Threads, Language, Task, BeamSize, BestOf, Patience, LengthPenalty, Temperature,
             TemperatureIncrement, InitialPrompt, Prefix, Hotwords, ConditionOnPreviousText, NoSpeechThreshold, CompressionRatioThreshold,
             LogProbThreshold, MaxNewTokens, RepetitionPenalty, NoRepeatNgramSize, WithoutTimestamps, SuppressTokens, ClipTimestamps,
-            OutputFormat, OutputDir, Json,
+            VadFilter, VadParameters, OutputFormat, OutputDir, Json,
         ];
         foreach (var o in options) command.Options.Add(o);
         command.SetAction((parse, ct) => TranscribeRunner.RunAsync(Read(parse), ct));
         return command;
     }
 
-    private static TranscribeRequest Read(ParseResult p)
+    internal static TranscribeRequest Read(ParseResult p)
     {
         var model = new ModelOptions
         {
@@ -132,6 +142,8 @@ internal static class TranscribeCommand
             WithoutTimestamps = p.GetValue(WithoutTimestamps),
             SuppressTokens = CliParsing.Integers(p.GetValue(SuppressTokens)!, "suppress-tokens"),
             ClipTimestamps = p.GetValue(ClipTimestamps) is { Length: > 0 } clips ? CliParsing.Doubles(clips, "clip-timestamps") : [],
+            VadFilter = p.GetValue(VadFilter),
+            VadParameters = p.GetValue(VadParameters) is { } vad ? VadOptions.Parse(vad) : new VadOptions(),
         };
         DecodingRules.Validate(transcription); // the library's rules, checked before any audio is read
         return new TranscribeRequest(p.GetValue(Audio)!, p.GetValue(Model)!, model, transcription,

@@ -13,7 +13,8 @@ internal sealed class PreparedTranscription(MelFeatures mel, TranscriptionPlan p
 
     public TranscriptionPlan Plan { get; } = plan;
 
-    public TranscriptionInfo Info { get; } = info;
+    /// <summary>What the caller sees; VAD restates durations on the original timeline (decoding never reads it).</summary>
+    public TranscriptionInfo Info { get; set; } = info;
 
     /// <summary>Encodes <paramref name="windows"/>, or hands over the batch detection made when it holds exactly them.</summary>
     public EncodedBatch Encode(TranscriptionPipeline pipeline, IReadOnlyList<AudioWindow> windows, CancellationToken cancellationToken)

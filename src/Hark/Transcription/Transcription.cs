@@ -51,8 +51,9 @@ public sealed class Transcription : IAsyncEnumerable<Segment>, IDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellationToken);
         var prepared = await _prepared.ConfigureAwait(false);
+        var remap = SpeechFilter.Remapper(prepared.Info.SpeechChunks); // VAD: back to the original timeline
         await foreach (var s in _pipeline.RunAsync(prepared, _progress, linked.Token).ConfigureAwait(false))
-            yield return s;
+            yield return remap(s);
     }
 
     /// <summary>Releases what language detection kept for decoding when the segments are never enumerated.</summary>

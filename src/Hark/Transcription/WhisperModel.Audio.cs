@@ -8,12 +8,27 @@ public sealed partial class WhisperModel
     /// <remarks>A valid file with zero samples transcribes to no segments.</remarks>
     public Transcription TranscribeAsync(string audioPath, TranscriptionOptions? options = null,
         IProgress<TranscriptionProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Start(ct => Features(AudioLoader.Load(audioPath, ct)), options, progress, cancellationToken);
+        => StartAudio(ct => AudioLoader.Load(audioPath, ct), options, progress, cancellationToken);
 
     /// <summary>Starts transcribing 16 kHz mono samples in [-1, 1].</summary>
     public Transcription TranscribeAsync(ReadOnlyMemory<float> audio, TranscriptionOptions? options = null,
         IProgress<TranscriptionProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Start(_ => Features(audio.Span), options, progress, cancellationToken);
+        => StartAudio(_ => audio, options, progress, cancellationToken);
+
+    /// <summary>Features of the audio, or of its speech only when <see cref="TranscriptionOptions.VadFilter"/> applies.</summary>
+    private Transcription StartAudio(Func<CancellationToken, ReadOnlyMemory<float>> load, TranscriptionOptions? options,
+        IProgress<TranscriptionProgress>? progress, CancellationToken cancellationToken)
+    {
+        options ??= new TranscriptionOptions();
+        if (!SpeechFilter.Applies(options)) return Start(ct => Features(load(ct).Span), options, progress, cancellationToken);
+        options.VadParameters.Validate(); // bad parameters fail before any audio is read
+        return Start(ct =>
+        {
+            var audio = load(ct);
+            var speech = SpeechFilter.Apply(audio.Span, options.VadParameters, ct);
+            return (Features(speech.Audio), speech);
+        }, options, progress, cancellationToken);
+    }
 
     /// <summary>
     /// Starts transcribing encoded audio arriving on a stream (an upload, a pipe): WAV is read natively, anything else
@@ -28,10 +43,10 @@ public sealed partial class WhisperModel
         IProgress<TranscriptionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audio);
-        return Start(ct =>
+        return StartAudio(ct =>
         {
             using var stream = AudioLoader.OpenStream(audio, name);
-            return Features(AudioLoader.ReadAll(stream, ct));
+            return AudioLoader.ReadAll(stream, ct);
         }, options, progress, cancellationToken);
     }
 

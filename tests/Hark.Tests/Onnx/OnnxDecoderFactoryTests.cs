@@ -1,3 +1,4 @@
+using Hark.Formats.Onnx;
 using System.Runtime.InteropServices;
 using Hark.Conversion.Onnx;
 using Hark.Engines.Onnx;
