@@ -22,6 +22,11 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
     /// <exception cref="HarkInputException">The tokenizer's vocabulary does not match the model's.</exception>
     public WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer) : this(engine, tokenizer, null) { }
 
+    /// <summary>Composes a model from an engine and a <see cref="WhisperTokenizer"/> (the caller keeps ownership of both).</summary>
+    /// <exception cref="HarkInputException">The tokenizer's vocabulary does not match the model's.</exception>
+    public WhisperModel(IWhisperEngine engine, WhisperTokenizer tokenizer)
+        : this(engine, new TokenizerAdapter(tokenizer ?? throw new ArgumentNullException(nameof(tokenizer))), null) { }
+
     private WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer, IDisposable? owned)
     {
         if (tokenizer.Special.VocabSize != engine.Config.VocabSize)
@@ -51,7 +56,7 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
         options ??= new ModelOptions();
         var path = Hub.ModelReference.Parse(model).IsLocal
             ? model
-            : await Hub.ModelLocator.ResolveAsync(model, options.Hub, null, cancellationToken).ConfigureAwait(false);
+            : await Hub.ModelLocator.ResolveAsync(model, options.Hub, options.DownloadProgress, cancellationToken).ConfigureAwait(false);
         if (!Directory.Exists(path)) throw new HarkInputException("model folder not found", path);
         return await Task.Run(() =>
         {
