@@ -26,6 +26,7 @@ internal static class BenchCommand
         var batches = new Option<string>("--batch-sizes") { Description = "Batch sizes (files transcribed concurrently).", DefaultValueFactory = _ => "1" };
         var beam = new Option<int>("--beam-size") { Description = "Beam size (1 = greedy).", DefaultValueFactory = _ => 1 };
         var runs = new Option<int>("--runs") { Description = "Measured runs per configuration.", DefaultValueFactory = _ => 3 };
+        var maxNewTokens = new Option<int?>("--max-new-tokens") { Description = "Most tokens decoded per window (default: transcribe's)." };
         var warmup = new Option<int>("--warmup") { Description = "Warm-up runs per configuration.", DefaultValueFactory = _ => 1 };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON to this file." };
         var plot = new Option<string?>("--plot") { Description = "Write throughput vs memory to FILE.png, .svg or .html." };
@@ -35,7 +36,7 @@ internal static class BenchCommand
 
         var command = new Command("bench", "Measure engines x precisions x batch sizes on this machine: speed, memory, accuracy; recommend one per goal.")
         {
-            model, synthetic, tokenizer, audio, manifest, engines, precisions, batches, beam, runs, warmup, json, plot, threads, cache, spelling,
+            model, synthetic, tokenizer, audio, manifest, engines, precisions, batches, beam, runs, warmup, maxNewTokens, json, plot, threads, cache, spelling,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,6 +48,7 @@ internal static class BenchCommand
                 BatchSizes = List(parse.GetValue(batches)!, ParseBatch),
                 BeamSize = parse.GetValue(beam),
                 Runs = parse.GetValue(runs),
+                MaxNewTokens = parse.GetValue(maxNewTokens),
                 Warmup = parse.GetValue(warmup),
                 Threads = ArgumentRanges.Threads(parse.GetValue(threads)),
                 CacheDirectory = parse.GetValue(cache) ?? DefaultCache(),

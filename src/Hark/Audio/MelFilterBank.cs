@@ -5,7 +5,7 @@ namespace Hark.Audio;
 /// fmin 0, fmax sr/2) builds it — the matrices openai-whisper ships in <c>mel_filters.npz</c>. Computed in float64,
 /// rounded to float32 like librosa's output.
 /// </summary>
-public static class MelFilterBank
+internal static class MelFilterBank
 {
     /// <summary>Builds the bank as a row-major <c>[nMels, nFft/2 + 1]</c> matrix.</summary>
     /// <param name="nMels">Mel bins (Whisper: 80, or 128 for the large-v3 family).</param>

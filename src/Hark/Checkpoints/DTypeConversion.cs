@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace Hark.Checkpoints;
 
 /// <summary>Converts raw little-endian tensor bytes to and from float32.</summary>
-public static class DTypeConversion
+internal static class DTypeConversion
 {
     /// <summary>Decodes <paramref name="source"/> stored as <paramref name="type"/> into float32.</summary>
     /// <exception cref="ArgumentException">Lengths disagree, or the dtype has no float meaning (Bool).</exception>

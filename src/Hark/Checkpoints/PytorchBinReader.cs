@@ -9,7 +9,7 @@ namespace Hark.Checkpoints;
 /// lazily when a tensor is asked for. Stored (uncompressed) records, which is what torch.save writes, are memory-mapped
 /// and read by offset concurrently; any other record is streamed through <see cref="ZipArchive"/> under a lock.
 /// </summary>
-public sealed class PytorchBinReader : ITensorSource
+internal sealed class PytorchBinReader : ITensorSource
 {
     /// <summary>A state dict's pickle is small (names and shapes); anything bigger is not one.</summary>
     private const long MaxPickleBytes = 64L * 1024 * 1024;

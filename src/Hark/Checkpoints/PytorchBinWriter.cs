@@ -10,7 +10,7 @@ namespace Hark.Checkpoints;
 /// stored records <c>archive/data.pkl</c> (pickle protocol 2), <c>archive/byteorder</c>, <c>archive/data/N</c> (one
 /// storage per tensor, little-endian) and <c>archive/version</c>. Streams one tensor at a time; temp file then rename.
 /// </summary>
-public static class PytorchBinWriter
+internal static class PytorchBinWriter
 {
     /// <summary>The file name transformers uses.</summary>
     public const string FileName = "pytorch_model.bin";

@@ -10,7 +10,7 @@ namespace Hark.Checkpoints;
 /// (token embeddings of standard deviation <see cref="EmbeddingScale"/>/sqrt(d)), so greedy decoding behaves like a
 /// trained model's would: confident, sometimes repetitive, never flat.
 /// </summary>
-public sealed class RandomWhisperWeights : ITensorSource
+internal sealed class RandomWhisperWeights : ITensorSource
 {
     /// <summary>Logit standard deviation aimed for at the output (token embedding std × sqrt(d)).</summary>
     public const double EmbeddingScale = 10.0;

@@ -4,7 +4,7 @@ namespace Hark.Checkpoints;
 /// Exposes tensors of another source under different names (e.g. without transformers' <c>model.</c> prefix, or with
 /// it when writing). Only the mapped tensors are visible; bytes are read straight from the inner source.
 /// </summary>
-public sealed class RenamedTensorSource : ITensorSource
+internal sealed class RenamedTensorSource : ITensorSource
 {
     private readonly ITensorSource _inner;
     private readonly Dictionary<string, string> _innerName;

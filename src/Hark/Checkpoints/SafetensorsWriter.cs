@@ -10,7 +10,7 @@ namespace Hark.Checkpoints;
 /// first, then tensors one at a time, so only the largest single tensor is ever held in memory. Files are written
 /// under a temporary name and renamed into place.
 /// </summary>
-public static class SafetensorsWriter
+internal static class SafetensorsWriter
 {
     /// <summary>Name of the shard index Hugging Face writes beside sharded weights.</summary>
     public const string IndexFileName = "model.safetensors.index.json";

@@ -6,7 +6,7 @@ namespace Hark.Checkpoints;
 /// Sharded safetensors weights: <c>model.safetensors.index.json</c> (its <c>weight_map</c> names the shard of every
 /// tensor) plus the <c>model-0000N-of-0000M.safetensors</c> files beside it, each memory-mapped.
 /// </summary>
-public sealed class ShardedSafetensorsReader : ITensorSource
+internal sealed class ShardedSafetensorsReader : ITensorSource
 {
     private readonly List<SafetensorsReader> _shards;
     private readonly Dictionary<string, SafetensorsReader> _owner;

@@ -1,7 +1,7 @@
 namespace Hark.Checkpoints;
 
 /// <summary>The full list of canonical tensors (name and shape) a Whisper model of a given architecture holds.</summary>
-public static class WhisperTensorLayout
+internal static class WhisperTensorLayout
 {
     /// <summary>Every tensor of <paramref name="c"/>, encoder first, in a stable order (tied output projection omitted).</summary>
     public static IReadOnlyList<(string Name, long[] Shape)> Enumerate(WhisperConfig c)

@@ -5,7 +5,7 @@ namespace Hark.Checkpoints;
 /// <c>model.</c>. Readers normalise to these; engines and converters ask for these. Shapes follow PyTorch
 /// (<c>Linear.weight</c> is <c>[out, in]</c>, <c>Conv1d.weight</c> is <c>[out, in, kernel]</c>).
 /// </summary>
-public static class WhisperTensorNames
+internal static class WhisperTensorNames
 {
     /// <summary>Encoder conv stem 1, <c>[d_model, n_mels, 3]</c>.</summary>
     public const string Conv1Weight = "encoder.conv1.weight";

@@ -4,7 +4,7 @@ using Hark.Tokenization;
 namespace Hark.Conversion;
 
 /// <summary>Generation settings derived from a model's vocabulary, for folders Hark writes without a source's own.</summary>
-public static class GenerationConfigDefaults
+internal static class GenerationConfigDefaults
 {
     /// <summary>
     /// The generation config transformers would write for a fresh model of <paramref name="model"/>'s vocabulary:

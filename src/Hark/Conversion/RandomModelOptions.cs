@@ -3,7 +3,7 @@ using Hark.Checkpoints;
 namespace Hark.Conversion;
 
 /// <summary>What <see cref="RandomModelWriter.Write"/> produces.</summary>
-public sealed record RandomModelOptions
+internal sealed record RandomModelOptions
 {
     /// <summary>Architecture preset (<see cref="WhisperPresets.Names"/>). May be null when the output folder already has a
     /// <c>config.json</c>, whose dimensions are then used.</summary>

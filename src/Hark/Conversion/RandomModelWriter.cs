@@ -12,7 +12,7 @@ namespace Hark.Conversion;
 /// time, so even large-v3 never sits in memory. The output may be an existing model folder without weights: its
 /// configs are kept and its <c>config.json</c> dimensions used.
 /// </summary>
-public static class RandomModelWriter
+internal static class RandomModelWriter
 {
     /// <summary>Tokenizer files copied from <see cref="RandomModelOptions.TokenizerSource"/>, whichever exist.</summary>
     public static IReadOnlyList<string> TokenizerFiles { get; } =

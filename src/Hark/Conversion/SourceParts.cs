@@ -8,7 +8,7 @@ namespace Hark.Conversion;
 /// </summary>
 /// <param name="Source">Canonical tensor name, or null for zeros.</param>
 /// <param name="Elements">Element count of the slice.</param>
-public readonly record struct SourcePart(string? Source, long Elements)
+internal readonly record struct SourcePart(string? Source, long Elements)
 {
     /// <summary>A slice of zeros.</summary>
     public static SourcePart Zeros(long elements) => new(null, elements);

@@ -8,7 +8,7 @@ namespace Hark.Conversion;
 /// Reads the token strings of a Hugging Face Whisper folder (<c>vocab.json</c> plus <c>added_tokens.json</c>) in id
 /// order, the way the CTranslate2 and whisper.cpp converters list them.
 /// </summary>
-public static class WhisperVocabularyFiles
+internal static class WhisperVocabularyFiles
 {
     /// <summary>The BPE vocabulary file.</summary>
     public const string VocabFile = "vocab.json";

@@ -15,7 +15,7 @@ public sealed record RocmTargetSupport(GfxTarget Target, string Products, Versio
 /// rocBLAS/MIGraphX build target lists (code objects shipped), with the overrides the community relies on: RDNA2 chips
 /// share gfx1030's instruction set (<c>10.3.0</c>), RDNA3 chips gfx1100's (<c>11.0.0</c>).
 /// </summary>
-public static class RocmTargetTable
+internal static class RocmTargetTable
 {
     private static GfxTarget T(string name) => GfxTarget.TryParseName(name, out var t) ? t : throw new ArgumentException(name);
     private static Version V(string v) => Version.Parse(v);

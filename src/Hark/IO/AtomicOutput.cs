@@ -142,9 +142,9 @@ internal sealed class AtomicOutput : IDisposable
         ArgumentNullException.ThrowIfNull(write);
         Place(path, temp =>
         {
+            // Disposing flushes; the writer may already have closed the stream (a StreamWriter that owns it).
             using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20);
             write(stream);
-            if (stream.CanWrite) stream.Flush(flushToDisk: false); // a writer that owned the stream has closed it already
         });
     }
 

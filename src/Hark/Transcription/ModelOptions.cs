@@ -33,4 +33,7 @@ public sealed record ModelOptions
 
     /// <summary>Hub settings for model names; null reads them from the environment (<c>HF_HOME</c>, <c>HF_TOKEN</c>, …).</summary>
     public Hub.HubOptions? Hub { get; init; }
+
+    /// <summary>Told how a download of a model named by hub id or alias progresses; null for silence.</summary>
+    public IProgress<Hub.DownloadProgress>? DownloadProgress { get; init; }
 }

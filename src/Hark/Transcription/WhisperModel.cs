@@ -24,12 +24,17 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
     public WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer) : this(engine, tokenizer, null, null) { }
 
     /// <summary>
-    /// Composes a model from an engine, a tokenizer and the model folder's decoding defaults: its <c>suppress_tokens</c>
-    /// are suppressed besides the requested ones and its <c>begin_suppress_tokens</c> at the first sampled position
-    /// (the caller keeps ownership of the engine).
+    /// Composes a model from an engine, a <see cref="WhisperTokenizer"/> and the model folder's decoding defaults: its
+    /// <c>suppress_tokens</c> are suppressed besides the requested ones and its <c>begin_suppress_tokens</c> at the first
+    /// sampled position (the caller keeps ownership of the engine and the tokenizer).
     /// </summary>
     /// <exception cref="HarkInputException">The tokenizer's vocabulary does not match the model's.</exception>
-    public WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer, GenerationConfig? generation) : this(engine, tokenizer, generation, null) { }
+    public WhisperModel(IWhisperEngine engine, WhisperTokenizer tokenizer, GenerationConfig? generation = null)
+        : this(engine, new TokenizerAdapter(tokenizer ?? throw new ArgumentNullException(nameof(tokenizer))), generation, null) { }
+
+    /// <summary>Composes a model from any decoding tokenizer (tests, stand-ins); the caller keeps ownership.</summary>
+    internal WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer, GenerationConfig? generation = null)
+        : this(engine, tokenizer, generation, null) { }
 
     private WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer, GenerationConfig? generation, IDisposable? owned)
     {
@@ -64,7 +69,7 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
         options ??= new ModelOptions();
         var path = Hub.ModelReference.Parse(model).IsLocal
             ? model
-            : await Hub.ModelLocator.ResolveAsync(model, options.Hub, null, cancellationToken).ConfigureAwait(false);
+            : await Hub.ModelLocator.ResolveAsync(model, options.Hub, options.DownloadProgress, cancellationToken).ConfigureAwait(false);
         if (!Directory.Exists(path)) throw new HarkInputException("model folder not found", path);
         // The tokenizer (JSON, BPE tables) and the weights load side by side: neither waits for the other's I/O or JIT.
         var tokenizerLoad = Task.Run(() => new TokenizerAdapter(WhisperTokenizer.FromFolder(path, options.Tokenizer)), cancellationToken);

@@ -105,6 +105,34 @@ public sealed class DecoderSessionTests : IDisposable
     }
 
     [Fact]
+    public void Alignment_heads_record_the_cross_attention_of_the_naive_double_precision_reference()
+    {
+        (int Layer, int Head)[] heads = [(1, 2), (0, 0), (1, 0)];
+        var tokens = EngineTestData.TeacherTokens[..6];
+        using var audio = _engine.Encode(EngineTestData.JfkMel, 1);
+        using var session = _engine.StartDecoder(audio, [0], new DecoderSessionOptions { AlignmentHeads = heads, MaxLength = 8 });
+        var logits = new float[Vocab];
+        session.Step(tokens.AsSpan(0, 4), 4, logits);   // a prompt step, then single tokens: both paths record
+        session.Step(tokens.AsSpan(4, 1), 1, logits);
+        session.Step(tokens.AsSpan(5, 1), 1, logits);
+
+        var positions = _engine.Config.MaxSourcePositions;
+        var expected = new double[heads.Length * tokens.Length][];
+        var naive = new NaiveWhisper(EngineTestData.TinyDims, EngineTestData.Weights("tiny-dims"));
+        naive.Decode(EngineTestData.ReferenceOf("tiny-dims").Encoded, tokens, (layer, head, query, probabilities) =>
+        {
+            var slot = Array.IndexOf(heads, (layer, head));
+            if (slot >= 0) expected[slot * tokens.Length + query] = probabilities;
+        });
+
+        // [heads, sequences = 1, Length, positions], heads in the order asked for.
+        var weights = session.AlignmentWeights.ToArray();
+        Assert.Equal(heads.Length * tokens.Length * positions, weights.Length);
+        var actual = Enumerable.Range(0, expected.Length).Select(row => weights.AsSpan(row * positions, positions).ToArray()).ToArray();
+        Assert.InRange(EngineTestData.RelativeError(actual, expected), 0, 1e-4);
+    }
+
+    [Fact]
     public void Stepping_past_max_length_is_an_input_error_naming_the_limit()
     {
         using var audio = _engine.Encode(EngineTestData.JfkMel, 1);

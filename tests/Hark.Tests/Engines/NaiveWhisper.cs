@@ -82,7 +82,13 @@ internal sealed class NaiveWhisper
     }
 
     /// <summary>Logits <c>[T][vocab]</c> of every position of a teacher-forced token sequence.</summary>
-    public double[][] Decode(double[][] encoded, int[] tokens)
+    public double[][] Decode(double[][] encoded, int[] tokens) => Decode(encoded, tokens, null);
+
+    /// <summary>
+    /// Like <see cref="Decode(double[][], int[])"/>, and gives <paramref name="crossAttention"/> every cross-attention
+    /// probability row: layer, head, query position and the probabilities over the encoder positions.
+    /// </summary>
+    public double[][] Decode(double[][] encoded, int[] tokens, Action<int, int, int, double[]>? crossAttention)
     {
         int d = _c.DModel, n = tokens.Length;
         var embed = W("decoder.embed_tokens.weight");
@@ -98,7 +104,9 @@ internal sealed class NaiveWhisper
             var p = $"decoder.layers.{l}.";
             var normed = Norm(x, p + "self_attn_layer_norm");
             AddInPlace(x, MultiHead(normed, normed, p + "self_attn", _c.DecoderAttentionHeads, causal: true));
-            AddInPlace(x, MultiHead(Norm(x, p + "encoder_attn_layer_norm"), encoded, p + "encoder_attn", _c.DecoderAttentionHeads, causal: false));
+            var layer = l;
+            AddInPlace(x, MultiHead(Norm(x, p + "encoder_attn_layer_norm"), encoded, p + "encoder_attn", _c.DecoderAttentionHeads, causal: false,
+                crossAttention is null ? null : (head, query, probabilities) => crossAttention(layer, head, query, probabilities)));
             AddInPlace(x, Mlp(Norm(x, p + "final_layer_norm"), p));
         }
         var h = Norm(x, "decoder.layer_norm");
@@ -117,7 +125,8 @@ internal sealed class NaiveWhisper
         return logits;
     }
 
-    private double[][] MultiHead(double[][] queries, double[][] context, string prefix, int heads, bool causal)
+    private double[][] MultiHead(double[][] queries, double[][] context, string prefix, int heads, bool causal,
+        Action<int, int, double[]>? record = null)
     {
         var q = Linear(queries, prefix + ".q_proj.weight", prefix + ".q_proj.bias");
         var k = Linear(context, prefix + ".k_proj.weight", null);
@@ -148,6 +157,7 @@ internal sealed class NaiveWhisper
                 }
                 for (var j = 0; j < visible; j++)
                     for (var c = head * dh; c < (head + 1) * dh; c++) output[i][c] += scores[j] / total * v[j][c];
+                record?.Invoke(head, i, [.. scores.Take(visible).Select(s => s / total)]);
             }
         }
         return Linear(output, prefix + ".out_proj.weight", prefix + ".out_proj.bias");

@@ -15,7 +15,7 @@ internal static class RandomModel
     {
         var config = WhisperPresets.Get("test");
         var engine = ManagedEngine.Load(config, new RandomWhisperWeights(config, seed), new ManagedEngineOptions { Threads = threads });
-        return new WhisperModel(engine, new TokenizerAdapter(Tokenizer.Value));
+        return new WhisperModel(engine, Tokenizer.Value);   // the public constructor a library user has
     }
 
     /// <summary>openai's padded features of <c>espeak/longform.wav</c> (reference fixture, 80 × 13685).</summary>

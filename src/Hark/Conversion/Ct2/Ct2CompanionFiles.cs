@@ -11,7 +11,7 @@ namespace Hark.Conversion.Ct2;
 /// <c>tokenizer.json</c> (without it faster-whisper downloads openai's tokenizer from the Hub). Both are copied from the
 /// source folder when present (as <c>--copy_files</c> would), else written from what the checkpoint holds.
 /// </summary>
-public static class Ct2CompanionFiles
+internal static class Ct2CompanionFiles
 {
     /// <summary>Feature-extractor settings file.</summary>
     public const string PreprocessorFile = "preprocessor_config.json";

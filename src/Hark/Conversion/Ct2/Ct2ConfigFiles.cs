@@ -10,7 +10,7 @@ namespace Hark.Conversion.Ct2;
 /// <c>alignment_heads</c>, <c>lang_ids</c>, <c>suppress_ids</c>, <c>suppress_ids_begin</c>, keys sorted) and
 /// <c>vocabulary.json</c> (token strings by id), formatted as Python's <c>json.dump(indent=2)</c> writes them.
 /// </summary>
-public static class Ct2ConfigFiles
+internal static class Ct2ConfigFiles
 {
     /// <summary>Model file name.</summary>
     public const string ModelFile = "model.bin";

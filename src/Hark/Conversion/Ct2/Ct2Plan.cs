@@ -19,10 +19,10 @@ public sealed record Ct2Output(string Name, long[] Shape, Ct2DType DType)
 /// <param name="Spec">The spec variable.</param>
 /// <param name="Value">The stored value.</param>
 /// <param name="Scale">The <c>weight_scale</c> companion, for int8/int16 weights.</param>
-public sealed record Ct2PlannedVariable(Ct2VariableSpec Spec, Ct2Output Value, Ct2Output? Scale);
+internal sealed record Ct2PlannedVariable(Ct2VariableSpec Spec, Ct2Output Value, Ct2Output? Scale);
 
 /// <summary>What a quantization turns a spec into (dtypes and shapes of every stored variable), before any tensor is read.</summary>
-public static class Ct2Plan
+internal static class Ct2Plan
 {
     /// <summary>The stored variables of <paramref name="spec"/> under <paramref name="q"/>, in file order.</summary>
     /// <param name="spec">The spec.</param>

@@ -5,7 +5,7 @@ using Hark.Checkpoints;
 namespace Hark.Conversion.Ct2;
 
 /// <summary>CTranslate2's weight quantization arithmetic (float32 throughout, round half to even, as NumPy's <c>rint</c>).</summary>
-public static class Ct2Quantizer
+internal static class Ct2Quantizer
 {
     /// <summary>
     /// Per-row int8: <c>scale = 127 / max|row|</c> (127 when the row is all zeros), <c>q = rint(x · scale)</c>.

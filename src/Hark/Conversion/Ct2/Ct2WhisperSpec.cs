@@ -3,7 +3,7 @@ using Hark.Checkpoints;
 namespace Hark.Conversion.Ct2;
 
 /// <summary>How a CTranslate2 variable is treated when quantizing.</summary>
-public enum Ct2Role
+internal enum Ct2Role
 {
     /// <summary>A weight with a <c>weight_scale</c> companion (linear, conv, embeddings): quantized to int8/int16.</summary>
     Weight,
@@ -20,7 +20,7 @@ public enum Ct2Role
 /// <param name="Parts">Checkpoint slices concatenated along the first axis (empty for scalars).</param>
 /// <param name="ScalarType">Dtype of a scalar.</param>
 /// <param name="ScalarValue">Value of a scalar.</param>
-public sealed record Ct2VariableSpec(string Name, long[] Shape, Ct2Role Role, IReadOnlyList<SourcePart> Parts,
+internal sealed record Ct2VariableSpec(string Name, long[] Shape, Ct2Role Role, IReadOnlyList<SourcePart> Parts,
     Ct2DType ScalarType = Ct2DType.Int8, long ScalarValue = 0)
 {
     /// <summary>Element count.</summary>
@@ -34,7 +34,7 @@ public sealed record Ct2VariableSpec(string Name, long[] Shape, Ct2Role Role, IR
 /// k/v into <c>linear_1</c>; <c>linear_2</c> (or <c>linear_1</c> in self-attention) is the output projection.
 /// A tied output projection is stored once, as an alias of the token embedding.
 /// </summary>
-public sealed class Ct2WhisperSpec
+internal sealed class Ct2WhisperSpec
 {
     /// <summary>Spec name stored in <c>model.bin</c>.</summary>
     public const string SpecName = "WhisperSpec";

@@ -8,7 +8,7 @@ namespace Hark.Conversion.Ggml;
 /// (little-endian float16 scale first, then the 5th-bit word, then packed nibbles with element j in the low nibble
 /// and element j+16 in the high nibble of byte j).
 /// </summary>
-public static class GgmlQuants
+internal static class GgmlQuants
 {
     /// <summary>Elements per block.</summary>
     public const int BlockSize = 32;

@@ -3,7 +3,7 @@ using Hark.Checkpoints;
 namespace Hark.Conversion.Ggml;
 
 /// <summary>How whisper.cpp stores a tensor, which decides its type in each file type.</summary>
-public enum GgmlRole
+internal enum GgmlRole
 {
     /// <summary>A 2-D weight (linear layers, token embedding): the file type's matrix type.</summary>
     Matrix,
@@ -18,7 +18,7 @@ public enum GgmlRole
 /// <param name="Ne">ggml dimensions, innermost first (PyTorch's shape reversed).</param>
 /// <param name="Role">Type rule.</param>
 /// <param name="Source">Canonical checkpoint tensor.</param>
-public sealed record GgmlTensorSpec(string Name, long[] Ne, GgmlRole Role, string Source)
+internal sealed record GgmlTensorSpec(string Name, long[] Ne, GgmlRole Role, string Source)
 {
     /// <summary>Element count.</summary>
     public long ElementCount => Ne.Aggregate(1L, (a, b) => a * b);
@@ -37,7 +37,7 @@ public sealed record GgmlTensorSpec(string Name, long[] Ne, GgmlRole Role, strin
 /// order (the order <c>convert-h5-to-ggml.py</c> writes). k_proj has no bias, the output projection is the token
 /// embedding, and conv biases are stored as <c>[1, d]</c>.
 /// </summary>
-public static class GgmlWhisperSpec
+internal static class GgmlWhisperSpec
 {
     /// <summary>The tensors of <paramref name="c"/>.</summary>
     /// <exception cref="HarkInputException">An architecture whisper.cpp cannot hold (untied projection, MLP width ≠ 4·d).</exception>

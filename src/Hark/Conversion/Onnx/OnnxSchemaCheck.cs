@@ -8,7 +8,7 @@ namespace Hark.Conversion.Onnx;
 /// opset its domain declares (from the table below, operator → version that introduced it), and every node input
 /// and graph output is produced before use by an initializer, a graph input, an earlier node or an enclosing graph.
 /// </summary>
-public static class OnnxSchemaCheck
+internal static class OnnxSchemaCheck
 {
     /// <summary>Default-domain operators Hark knows, with the opset version that introduced each.</summary>
     private static readonly Dictionary<string, int> DefaultOps = new(StringComparer.Ordinal)

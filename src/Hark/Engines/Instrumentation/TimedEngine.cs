@@ -7,7 +7,7 @@ namespace Hark.Engines.Instrumentation;
 /// Wraps any engine and accumulates the time spent in the encoder and in decoder steps, so benchmarks report
 /// encoder ms per window and decoder ms per token for every engine the same way, without touching engine code.
 /// </summary>
-public sealed class TimedEngine : IWhisperEngine
+internal sealed class TimedEngine : IWhisperEngine
 {
     private readonly IWhisperEngine _inner;
     private long _encoderTicks;
@@ -99,7 +99,7 @@ public sealed class TimedEngine : IWhisperEngine
 /// <param name="Decoder">Total decoder-step time.</param>
 /// <param name="Steps">Decoder steps (one step advances every sequence of a batch).</param>
 /// <param name="Tokens">Token positions fed per sequence, summed over steps (prompts count their length).</param>
-public readonly record struct EngineTimings(TimeSpan Encoder, long Windows, TimeSpan Decoder, long Steps, long Tokens)
+internal readonly record struct EngineTimings(TimeSpan Encoder, long Windows, TimeSpan Decoder, long Steps, long Tokens)
 {
     /// <summary>Encoder milliseconds per 30 s window.</summary>
     public double EncoderMsPerWindow => Windows == 0 ? 0 : Encoder.TotalMilliseconds / Windows;

@@ -11,7 +11,7 @@ public sealed class OnnxProviderUnavailableException(OnnxDevice device, string m
 }
 
 /// <summary>Maps <see cref="OnnxDevice"/> to ONNX Runtime execution providers and checks the native build has them.</summary>
-public static class OnnxExecutionProviders
+internal static class OnnxExecutionProviders
 {
     /// <summary>The provider name ONNX Runtime reports for <paramref name="device"/> (for ROCm, MIGraphX first).</summary>
     public static IReadOnlyList<string> ProviderNames(OnnxDevice device) => device switch

@@ -7,7 +7,7 @@ namespace Hark.Formats.Onnx;
 /// <c>hark_onnx.json</c>: what Hark's exporter records beside an Optimum-layout folder (producer, precision, opset),
 /// read back by the ONNX engine to report the precision it runs at.
 /// </summary>
-public static class OnnxExportMarker
+internal static class OnnxExportMarker
 {
     /// <summary>Name of the file recording how Hark exported the folder.</summary>
     public const string FileName = "hark_onnx.json";

@@ -165,6 +165,7 @@ public static class BenchRunner
                 {
                     Language = inputs[index].Language ?? options.Language,
                     BeamSize = options.BeamSize,
+                    MaxNewTokens = options.MaxNewTokens,
                     Temperatures = [0f], // one decoding per window: fallback retries would make run times data-dependent
                 };
                 var start = Stopwatch.GetTimestamp();

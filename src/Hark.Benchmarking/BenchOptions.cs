@@ -38,6 +38,9 @@ public sealed record BenchOptions
     /// <summary>Memory a configuration may use; null reads what the machine has available now.</summary>
     public long? AvailableMemoryBytes { get; init; }
 
+    /// <summary>Most tokens decoded per window; null for the transcription default (random-weight models rarely stop early).</summary>
+    public int? MaxNewTokens { get; init; }
+
     /// <summary>Default language when an input does not name one.</summary>
     public string Language { get; init; } = "en";
 
@@ -51,6 +54,7 @@ public sealed record BenchOptions
         if (BeamSize < 1) throw new HarkInputException("must be 1 or more", field: "--beam-size");
         if (Runs < 1) throw new HarkInputException("must be 1 or more", field: "--runs");
         if (Warmup < 0) throw new HarkInputException("must be 0 or more", field: "--warmup");
+        if (MaxNewTokens < 1) throw new HarkInputException("must be 1 or more", field: "--max-new-tokens");
         if (Threads < 0) throw new HarkInputException("must be 0 (engine default) or more", field: "--threads");
     }
 }
