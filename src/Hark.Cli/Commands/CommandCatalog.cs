@@ -12,6 +12,8 @@ internal static class CommandCatalog
         yield return InspectCommand.Create();
         yield return DoctorCommand.Create();
         yield return BenchCommand.Create();
+        yield return WorkerCommand.Create();
+        yield return JobsCommand.Create();
         yield return DevCommand.Create();
     }
 }

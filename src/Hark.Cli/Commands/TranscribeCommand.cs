@@ -84,32 +84,46 @@ internal static class TranscribeCommand
     private static readonly Option<string> OutputDir = new("--output-dir", "-o") { Description = "Where transcripts are written.", DefaultValueFactory = _ => "." };
     private static readonly Option<bool> Json = new("--json") { Description = "Print machine-readable results on stdout." };
 
+    /// <summary>Model and engine options, shared with <c>hark worker</c>.</summary>
+    internal static Option[] EngineOptions => [Model, TokenizerFix, Engine, Device, ComputeType, Threads];
+
+    /// <summary>Decoding options, shared with <c>hark jobs submit</c> (job options travel with the job).</summary>
+    internal static Option[] DecodingOptions =>
+    [
+        Language, Task, BeamSize, BestOf, Patience, LengthPenalty, Temperature, TemperatureIncrement, InitialPrompt, Prefix, Hotwords,
+        ConditionOnPreviousText, NoSpeechThreshold, CompressionRatioThreshold, LogProbThreshold, MaxNewTokens, RepetitionPenalty,
+        NoRepeatNgramSize, WithoutTimestamps, SuppressTokens, ClipTimestamps,
+    ];
+
     public static Command Create()
     {
         var command = new Command("transcribe", "Transcribe audio files with a Whisper model (openai-whisper's algorithm).");
         command.Arguments.Add(Audio);
-        Option[] options =
-        [
-            Model, TokenizerFix, Engine, Device, ComputeType, Threads, Language, Task, BeamSize, BestOf, Patience, LengthPenalty, Temperature,
-            TemperatureIncrement, InitialPrompt, Prefix, Hotwords, ConditionOnPreviousText, NoSpeechThreshold, CompressionRatioThreshold,
-            LogProbThreshold, MaxNewTokens, RepetitionPenalty, NoRepeatNgramSize, WithoutTimestamps, SuppressTokens, ClipTimestamps,
-            OutputFormat, OutputDir, Json,
-        ];
-        foreach (var o in options) command.Options.Add(o);
+        foreach (var o in (Option[])[.. EngineOptions, .. DecodingOptions, OutputFormat, OutputDir, Json]) command.Options.Add(o);
         command.SetAction((parse, ct) => TranscribeRunner.RunAsync(Read(parse), ct));
         return command;
     }
 
-    private static TranscribeRequest Read(ParseResult p)
+    private static TranscribeRequest Read(ParseResult p) =>
+        new(p.GetValue(Audio)!, p.GetValue(Model)!, ReadEngine(p), ReadDecoding(p),
+            TranscriptWriter.Parse(p.GetValue(OutputFormat)!), p.GetValue(OutputDir)!, p.GetValue(Json));
+
+    /// <summary>The model path or alias given with <c>--model</c>.</summary>
+    internal static string ReadModelPath(ParseResult p) => p.GetValue(Model)!;
+
+    /// <summary>Reads <see cref="EngineOptions"/>.</summary>
+    internal static ModelOptions ReadEngine(ParseResult p) => new()
     {
-        var model = new ModelOptions
-        {
-            Engine = CliParsing.Engine(p.GetValue(Engine)!),
-            Device = CliParsing.Device(p.GetValue(Device)!),
-            Precision = CliParsing.Precision(p.GetValue(ComputeType)!),
-            Threads = CliParsing.NonNegative(p.GetValue(Threads), "threads"),
-            Tokenizer = p.GetValue(TokenizerFix) ? new TokenizerOptions { UseCanonicalMerges = true } : null,
-        };
+        Engine = CliParsing.Engine(p.GetValue(Engine)!),
+        Device = CliParsing.Device(p.GetValue(Device)!),
+        Precision = CliParsing.Precision(p.GetValue(ComputeType)!),
+        Threads = CliParsing.NonNegative(p.GetValue(Threads), "threads"),
+        Tokenizer = p.GetValue(TokenizerFix) ? new TokenizerOptions { UseCanonicalMerges = true } : null,
+    };
+
+    /// <summary>Reads <see cref="DecodingOptions"/>.</summary>
+    internal static TranscriptionOptions ReadDecoding(ParseResult p)
+    {
         var beam = p.GetValue(BeamSize);
         var transcription = new TranscriptionOptions
         {
@@ -137,8 +151,7 @@ internal static class TranscribeCommand
         if (beam < 1) throw new HarkInputException($"must be at least 1, got {beam}", field: "--beam-size");
         if (transcription.Patience is not null && transcription.BeamSize is null)
             throw new HarkInputException("patience requires --beam-size above 1", field: "--patience");
-        return new TranscribeRequest(p.GetValue(Audio)!, p.GetValue(Model)!, model, transcription,
-            TranscriptWriter.Parse(p.GetValue(OutputFormat)!), p.GetValue(OutputDir)!, p.GetValue(Json));
+        return transcription;
     }
 }
 
