@@ -42,5 +42,6 @@ internal static partial class BenchSuites
         BenchMain.Register("memory", "peak RSS per model/precision/batch vs the memory model (--models --precisions --batches --steps)", MemoryBench.RunAsync);
         RegisterOnnx();
         LogitsDump.Register();
+        JobsBench.Register();
     }
 }
