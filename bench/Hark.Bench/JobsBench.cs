@@ -41,6 +41,7 @@ internal static class JobsBench
         try
         {
             for (var i = 0; i < workerCounts.Max(); i++) models.Add(await WhisperModel.LoadAsync(folder, new ModelOptions { Threads = 1 }));
+            foreach (var m in models) await m.TranscribeAsync(audio, Options).ToResultAsync(); // warm-up: JIT and caches out of the timings
             Console.WriteLine($"jobs bench: {Environment.ProcessorCount} cores, preset {preset}, audio {Path.GetFileName(audio)}, {url}; workers in-process, 1 thread each");
             var throughput = new List<Dictionary<string, object>>();
             foreach (var n in workerCounts)
