@@ -1,3 +1,5 @@
+using Hark.Cli;
+
 namespace Hark.Bench;
 
 /// <summary>
@@ -41,7 +43,9 @@ internal static partial class BenchSuites
         BenchMain.Register("convert", "wall time and peak RSS of CT2/GGML conversion of random presets", ConvertBench.RunAsync);
         BenchMain.Register("memory", "peak RSS per model/precision/batch vs the memory model (--models --precisions --batches --steps)", MemoryBench.RunAsync);
         RegisterOnnx();
+        RegisterVad();
         LogitsDump.Register();
+        GemmBench.Register();
         JobsBench.Register();
     }
 }

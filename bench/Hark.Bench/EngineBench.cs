@@ -170,22 +170,9 @@ internal static class EngineBench
         return Process.GetCurrentProcess().PeakWorkingSet64;
     }
 
-    private static ComputePrecision ParsePrecision(string s) => s.ToLowerInvariant() switch
-    {
-        "fp32" => ComputePrecision.Float32,
-        "fp16" => ComputePrecision.Float16,
-        "bf16" => ComputePrecision.BFloat16,
-        "int8" => ComputePrecision.Int8,
-        _ => throw new ArgumentException($"unknown precision '{s}'; expected fp32, fp16, bf16 or int8"),
-    };
+    internal static ComputePrecision ParsePrecision(string s) => EngineVocabulary.ParsePrecision(s, "--precisions");
 
-    private static string Name(ComputePrecision p) => p switch
-    {
-        ComputePrecision.Float16 => "fp16",
-        ComputePrecision.BFloat16 => "bf16",
-        ComputePrecision.Int8 => "int8",
-        _ => "fp32",
-    };
+    private static string Name(ComputePrecision p) => EngineVocabulary.ShortName(p);
 
     private static string Option(string[] args, string name, string fallback)
     {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Hark.Checkpoints;
+using Hark.Conversion;
 using Hark.Jobs;
 using Hark.Transcription;
 

@@ -1,8 +1,10 @@
+using Hark.Formats.Onnx;
 using System.Diagnostics;
 using System.Text.Json;
 using Hark.Checkpoints;
 using Hark.Conversion.Onnx;
 using Hark.Engines;
+using Hark.Engines.Cpu;
 using Hark.Engines.Onnx;
 
 namespace Hark.Bench;
@@ -11,7 +13,9 @@ namespace Hark.Bench;
 /// <c>onnx</c>: encoder ms/window and decoder ms/token of ONNX Runtime exports at each precision beside the managed
 /// engine, on procedural weights of a preset. Options: <c>--preset tiny</c>, <c>--threads 2</c>,
 /// <c>--precisions fp32,fp16,int8,int4</c> (a <c>+contrib</c> suffix exports with contrib ops), <c>--windows 3</c>, <c>--tokens 32</c>, <c>--work DIR</c> (exports are
-/// kept there between runs), <c>--json PATH</c>.
+/// kept there between runs), <c>--json PATH</c>, <c>--managed fp32,bf16,int8,int8/float32-reference</c> (managed compute
+/// types; <c>/kernel</c> forces an int8 kernel), <c>--rounds 1</c> (every engine is loaded once, then measured once per
+/// round, in turn, so noise on a shared machine spreads over all of them; the table gives the median and the minimum).
 /// </summary>
 internal static partial class BenchSuites
 {
@@ -36,36 +40,79 @@ internal static partial class BenchSuites
         var mel = new float[config.NumMelBins * config.MelFrames];
         for (var i = 0; i < mel.Length; i++) mel[i] = MathF.Sin(i * 0.013f) * 0.8f;
 
-        var rows = new List<(string Engine, double EncoderMs, double DecoderMs)>();
-        using (var weights = new RandomWhisperWeights(config, 1))
-        using (var managed = ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = threads }))
+        var rows = new List<(string Engine, double EncoderMs, double EncoderMinMs, double DecoderMs, double DecoderMinMs)>();
+        var rounds = int.Parse(Arg("--rounds", "1"), System.Globalization.CultureInfo.InvariantCulture);
+        var managedTypes = Arg("--managed", "fp32").Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+        var engines = new List<(string Name, IWhisperEngine Engine)>();
+        try
         {
-            var (enc, dec) = Measure(managed, mel, windows, tokens);
-            rows.Add(("managed fp32", enc, dec));
-        }
-        foreach (var name in precisions)
-        {
-            var contrib = name.EndsWith("+contrib", StringComparison.Ordinal);
-            var precision = OnnxPrecisionNames.Parse(contrib ? name[..^"+contrib".Length] : name);
-            var folder = Path.Combine(work, $"{preset}-{name}");
-            if (!File.Exists(Path.Combine(folder, OptimumNames.EncoderFile)))
+            foreach (var type in managedTypes)
             {
-                using var checkpoint = new WhisperCheckpoint("", config, new RandomWhisperWeights(config, 1));
-                OnnxExporter.Export(checkpoint, folder, new OnnxExportOptions { Precision = precision, Merged = false, Force = true, ContribOps = contrib });
+                var (precision, kernel) = ParseManaged(type);
+                using var weights = new RandomWhisperWeights(config, 1);
+                engines.Add(($"managed {type}", ManagedEngine.Load(config, weights,
+                    new ManagedEngineOptions { Threads = threads, Precision = precision, Int8Kernel = kernel })));
             }
-            using var engine = OnnxEngine.Load(folder, new OnnxEngineOptions { IntraOpThreads = threads });
-            var (enc, dec) = Measure(engine, mel, windows, tokens);
-            rows.Add(($"onnx {name}", enc, dec));
+            foreach (var name in precisions)
+            {
+                var contrib = name.EndsWith("+contrib", StringComparison.Ordinal);
+                var precision = OnnxPrecisionNames.Parse(contrib ? name[..^"+contrib".Length] : name);
+                var folder = Path.Combine(work, $"{preset}-{name}");
+                if (!File.Exists(Path.Combine(folder, OptimumNames.EncoderFile)))
+                {
+                    using var checkpoint = new WhisperCheckpoint("", config, new RandomWhisperWeights(config, 1));
+                    OnnxExporter.Export(checkpoint, folder, new OnnxExportOptions { Precision = precision, Merged = false, Force = true, ContribOps = contrib });
+                }
+                engines.Add(($"onnx {name}", OnnxEngine.Load(folder, new OnnxEngineOptions { IntraOpThreads = threads })));
+            }
+            var encode = engines.Select(_ => new List<double>()).ToArray();
+            var decode = engines.Select(_ => new List<double>()).ToArray();
+            for (var round = 0; round < rounds; round++)
+                for (var e = 0; e < engines.Count; e++)
+                {
+                    var (enc, dec) = Measure(engines[e].Engine, mel, windows, tokens);
+                    encode[e].AddRange(enc);
+                    decode[e].AddRange(dec);
+                }
+            rows.AddRange(engines.Select((e, i) => (e.Name, Median(encode[i]), encode[i].Min(), Median(decode[i]), decode[i].Min())));
+        }
+        finally
+        {
+            foreach (var (_, engine) in engines) engine.Dispose();
         }
 
-        Console.WriteLine($"preset {preset}, {threads} threads, {windows} windows, {tokens} tokens/step loop (minimum over runs)");
-        Console.WriteLine($"{"engine",-24} {"encoder ms/window",18} {"decoder ms/token",17}");
-        foreach (var (engine, enc, dec) in rows) Console.WriteLine($"{engine,-24} {enc,18:F1} {dec,17:F2}");
-        File.WriteAllText(json, JsonSerializer.Serialize(rows.Select(r => new { engine = r.Engine, preset, threads, encoder_ms_per_window = r.EncoderMs, decoder_ms_per_token = r.DecoderMs })));
+        Console.WriteLine($"preset {preset}, {threads} threads, {rounds} rounds × ({windows} windows, {tokens} tokens/step loop): median (minimum)");
+        Console.WriteLine($"{"engine",-32} {"encoder ms/window",22} {"decoder ms/token",20}");
+        foreach (var (engine, enc, encMin, dec, decMin) in rows)
+            Console.WriteLine($"{engine,-32} {$"{enc:F1} ({encMin:F1})",22} {$"{dec:F2} ({decMin:F2})",20}");
+        File.WriteAllText(json, JsonSerializer.Serialize(rows.Select(r => new
+        {
+            engine = r.Engine, preset, threads, rounds, encoder_ms_per_window = r.EncoderMs, encoder_min_ms = r.EncoderMinMs,
+            decoder_ms_per_token = r.DecoderMs, decoder_min_ms = r.DecoderMinMs,
+        })));
         return Task.FromResult(0);
     }
 
-    private static (double EncoderMs, double DecoderMs) Measure(IWhisperEngine engine, float[] mel, int windows, int tokens)
+    /// <summary><c>fp32</c>, <c>bf16</c>, <c>int8</c>…, optionally <c>/kernel</c> (an <see cref="Int8Kernel"/> in kebab case).</summary>
+    private static (ComputePrecision Precision, Int8Kernel Kernel) ParseManaged(string type)
+    {
+        var slash = type.IndexOf('/', StringComparison.Ordinal);
+        var precision = EngineBench.ParsePrecision(slash < 0 ? type : type[..slash]);
+        if (slash < 0) return (precision, Int8Kernel.Auto);
+        var kernel = type[(slash + 1)..].Replace("-", "", StringComparison.Ordinal);
+        return Enum.TryParse<Int8Kernel>(kernel, ignoreCase: true, out var k) && Enum.IsDefined(k)
+            ? (precision, k)
+            : throw new ArgumentException($"unknown int8 kernel '{type[(slash + 1)..]}'; expected auto, avx-vnni, avx2 or float32-reference");
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static (List<double> EncoderMs, List<double> DecoderMs) Measure(IWhisperEngine engine, float[] mel, int windows, int tokens)
     {
         engine.Encode(mel, 1).Dispose(); // warm-up: first-run allocations and kernel selection
         var encode = new List<double>();
@@ -96,7 +143,7 @@ internal static partial class BenchSuites
                 }
             }
         }
-        // Minimum, not median: on a shared machine interference only ever adds time.
-        return (encode.Min(), step.Min());
+        // Median and minimum are taken by the caller: on a shared machine interference only ever adds time.
+        return (encode, step);
     }
 }

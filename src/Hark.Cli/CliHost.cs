@@ -22,7 +22,7 @@ internal static class CliHost
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            stderr.WriteLine($"hark: {parse.Errors[0].Message} (see 'hark --help')");
+            stderr.WriteLine($"hark: {TerminalText.Escape(parse.Errors[0].Message)} (see 'hark --help')");
             return ExitCodes.BadInput;
         }
 

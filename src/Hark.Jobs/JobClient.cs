@@ -1,4 +1,4 @@
-using Hark.Conversion;
+using Hark.IO;
 using Hark.Transcription;
 using Hark.Transcription.Writers;
 using NATS.Client.Core;

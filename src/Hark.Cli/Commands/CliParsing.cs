@@ -2,41 +2,17 @@ using System.Globalization;
 using Hark.Decoding;
 using Hark.Engines;
 using Hark.Tokenization;
-using Hark.Transcription;
 
 namespace Hark.Cli.Commands;
 
 /// <summary>String → typed option conversions at the CLI edge; every failure is a one-line input error naming the option.</summary>
 internal static class CliParsing
 {
-    public static EngineKind Engine(string value) => value.Trim().ToLowerInvariant() switch
-    {
-        "managed" => EngineKind.Managed,
-        "onnx" => EngineKind.Onnx,
-        _ => throw new HarkInputException($"unknown engine '{value}'; expected managed or onnx", field: "--engine"),
-    };
+    public static EngineKind Engine(string value) => EngineVocabulary.ParseEngine(value, "--engine");
 
-    public static EngineDevice Device(string value)
-    {
-        var parts = value.Trim().ToLowerInvariant().Split(':');
-        if (parts.Length <= 2 && Enum.TryParse<DeviceKind>(parts[0], ignoreCase: true, out var kind) && Enum.IsDefined(kind) && !char.IsDigit(parts[0][0]))
-        {
-            if (parts.Length == 1) return new EngineDevice(kind);
-            if (int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var index)) return new EngineDevice(kind, index);
-        }
-        throw new HarkInputException($"unknown device '{value}'; expected cpu, cuda[:N], rocm[:N], vulkan[:N] or other[:N]", field: "--device");
-    }
+    public static EngineDevice Device(string value) => EngineVocabulary.ParseDevice(value, "--device");
 
-    public static ComputePrecision Precision(string value) => value.Trim().ToLowerInvariant() switch
-    {
-        "default" or "auto" => ComputePrecision.Default,
-        "float32" or "fp32" => ComputePrecision.Float32,
-        "float16" or "fp16" => ComputePrecision.Float16,
-        "bfloat16" or "bf16" => ComputePrecision.BFloat16,
-        "int8" => ComputePrecision.Int8,
-        "int4" => ComputePrecision.Int4,
-        _ => throw new HarkInputException($"unknown compute type '{value}'; expected default, float32, float16, bfloat16, int8 or int4", field: "--compute-type"),
-    };
+    public static ComputePrecision Precision(string value) => EngineVocabulary.ParsePrecision(value, "--compute-type");
 
     public static WhisperTask Task(string value) => value.Trim().ToLowerInvariant() switch
     {

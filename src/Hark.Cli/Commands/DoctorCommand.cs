@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Hark.Engines;
+using Hark.Engines.Cpu;
 using Hark.Hardware;
 using Spectre.Console;
 
@@ -72,9 +74,12 @@ internal static class DoctorCommand
         machine.AddRow("ONNX Runtime", Markup.Escape(m.OnnxProviders is null ? "not detected" : string.Join(", ", m.OnnxProviders)));
         foreach (var (k, v) in m.Environment) machine.AddRow(Markup.Escape(k), Markup.Escape(v));
         console.Write(machine);
+        // Which kernel each CPU compute type runs in this process (the instructions .NET exposes here).
+        foreach (var p in new[] { ComputePrecision.Float32, ComputePrecision.Float16, ComputePrecision.BFloat16, ComputePrecision.Int8 })
+            console.MarkupLine($"[bold]CPU kernel[/] {DoctorJson.ComputeTypeName(p)}: {Markup.Escape(Int8KernelSelection.Describe(p))}");
 
         var e = report.Engine;
-        console.MarkupLine($"[bold]Engine:[/] {Markup.Escape(e.Engine)} on {Markup.Escape(e.Device.ToString())} ({Markup.Escape(e.DeviceName)}){(e.Threads > 0 ? $", {e.Threads} threads" : "")} — {Markup.Escape(e.Reason)}");
+        console.MarkupLine($"[bold]Engine:[/] {Markup.Escape(EngineVocabulary.Name(e.Engine))} on {Markup.Escape(e.Device.ToString())} ({Markup.Escape(e.DeviceName)}){(e.Threads > 0 ? $", {e.Threads} threads" : "")} — {Markup.Escape(e.Reason)}");
 
         var models = new Table().Border(TableBorder.Rounded).AddColumn("Model").AddColumn("Compute type").AddColumn("Batch")
             .AddColumn("Max batch").AddColumn("Weights").AddColumn("Peak (est.)");
@@ -83,7 +88,10 @@ internal static class DoctorCommand
                 MemoryModel.FormatBytes(x.WeightBytes), MemoryModel.FormatBytes(x.EstimateBytes));
         console.Write(models);
         foreach (var x in report.Models)
+        {
             console.MarkupLine($"  [grey]{Markup.Escape(x.Model)}: {Markup.Escape(x.Reason)}[/]");
+            if (x.Fits) console.MarkupLine($"    {Markup.Escape(string.Join(' ', TranscribeArguments(e, x).Prepend("hark")))}");
+        }
 
         foreach (var a in report.Advice)
         {
@@ -96,6 +104,22 @@ internal static class DoctorCommand
             console.MarkupLine($"{tag} {Markup.Escape(a.Message)}");
             console.MarkupLine($"     [grey]because {Markup.Escape(a.Reason)}[/]");
         }
+    }
+
+    /// <summary>
+    /// The <c>hark transcribe</c> arguments that run <paramref name="model"/> as recommended (<c>AUDIO</c> stands for the
+    /// input). An ONNX folder computes in the precision it was exported with, so only the managed engine is told one.
+    /// </summary>
+    internal static IReadOnlyList<string> TranscribeArguments(EngineRecommendation engine, ModelRecommendation model)
+    {
+        List<string> args =
+        [
+            "transcribe", "AUDIO", "--model", model.Model,
+            "--engine", EngineVocabulary.Name(engine.Engine), "--device", EngineVocabulary.Name(engine.Device),
+        ];
+        if (engine.Engine == EngineKind.Managed) args.AddRange(["--compute-type", EngineVocabulary.Name(model.Precision)]);
+        if (engine.Threads > 0) args.AddRange(["--threads", engine.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        return args;
     }
 
     private static string Bytes(long? b) => b is { } v ? MemoryModel.FormatBytes(v) : "?";

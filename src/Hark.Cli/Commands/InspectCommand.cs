@@ -67,18 +67,21 @@ internal static class InspectCommand
         return System.Text.Encoding.UTF8.GetString(ms.ToArray());
     }
 
+    /// <summary>File-controlled text for the console: terminal-escaped, then markup-escaped.</summary>
+    private static string Safe(string text) => Markup.Escape(TerminalText.Escape(text, 200));
+
     private static void Print(InspectReport r)
     {
         var console = AnsiConsole.Console;
         var props = new Table().AddColumn("property").AddColumn("value").HideHeaders();
-        props.AddRow("path", Markup.Escape(r.Path));
-        foreach (var (k, v) in r.Properties) props.AddRow(Markup.Escape(k), Markup.Escape(v));
-        props.AddRow("total", Markup.Escape(ModelInspector.FormatBytes(r.TotalBytes) + $" in {r.Tensors.Count} tensors"));
-        foreach (var (k, v) in r.BytesByDType) props.AddRow("  " + Markup.Escape(k), Markup.Escape(ModelInspector.FormatBytes(v)));
+        props.AddRow("path", Safe(r.Path));
+        foreach (var (k, v) in r.Properties) props.AddRow(Safe(k), Safe(v));
+        props.AddRow("total", Safe(ModelInspector.FormatBytes(r.TotalBytes) + $" in {r.Tensors.Count} tensors"));
+        foreach (var (k, v) in r.BytesByDType) props.AddRow("  " + Safe(k), Safe(ModelInspector.FormatBytes(v)));
         console.Write(props);
         var tensors = new Table().AddColumn("name").AddColumn("shape").AddColumn("dtype").AddColumn(new TableColumn("bytes").RightAligned());
         foreach (var t in r.Tensors)
-            tensors.AddRow(Markup.Escape(t.Name), Markup.Escape("[" + string.Join(", ", t.Shape) + "]"), Markup.Escape(t.DType), ModelInspector.FormatBytes(t.Bytes));
+            tensors.AddRow(Safe(t.Name), Safe("[" + string.Join(", ", t.Shape) + "]"), Safe(t.DType), ModelInspector.FormatBytes(t.Bytes));
         console.Write(tensors);
     }
 }

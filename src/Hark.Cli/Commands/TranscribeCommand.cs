@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hark.Audio.Vad;
 using Hark.Decoding;
 using Hark.Tokenization;
 using Hark.Transcription;
@@ -76,6 +77,15 @@ internal static class TranscribeCommand
         DefaultValueFactory = _ => "-1",
     };
     private static readonly Option<string?> ClipTimestamps = new("--clip-timestamps") { Description = "start,end,start,end,… seconds to transcribe." };
+    private static readonly Option<bool> VadFilter = new("--vad-filter", "--vad_filter")
+    {
+        Description = "Transcribe only the speech Silero VAD finds; times stay those of the original audio (ignored with --clip-timestamps). Takes an optional True/False.",
+    };
+    private static readonly Option<string?> VadParameters = new("--vad-parameters", "--vad_parameters")
+    {
+        Description = "key=value,… of faster-whisper's VadOptions: threshold (0.5), neg_threshold (threshold-0.15), min_speech_duration_ms (0), "
+            + "max_speech_duration_s (inf), min_silence_duration_ms (2000), speech_pad_ms (400).",
+    };
     private static readonly Option<string> OutputFormat = new("--output-format", "-f")
     {
         Description = "txt | srt | vtt | tsv | json | all.",
@@ -92,7 +102,7 @@ internal static class TranscribeCommand
     [
         Language, Task, BeamSize, BestOf, Patience, LengthPenalty, Temperature, TemperatureIncrement, InitialPrompt, Prefix, Hotwords,
         ConditionOnPreviousText, NoSpeechThreshold, CompressionRatioThreshold, LogProbThreshold, MaxNewTokens, RepetitionPenalty,
-        NoRepeatNgramSize, WithoutTimestamps, SuppressTokens, ClipTimestamps,
+        NoRepeatNgramSize, WithoutTimestamps, SuppressTokens, ClipTimestamps, VadFilter, VadParameters,
     ];
 
     public static Command Create()
@@ -104,7 +114,7 @@ internal static class TranscribeCommand
         return command;
     }
 
-    private static TranscribeRequest Read(ParseResult p) =>
+    internal static TranscribeRequest Read(ParseResult p) =>
         new(p.GetValue(Audio)!, p.GetValue(Model)!, ReadEngine(p), ReadDecoding(p),
             TranscriptWriter.Parse(p.GetValue(OutputFormat)!), p.GetValue(OutputDir)!, p.GetValue(Json));
 
@@ -147,6 +157,8 @@ internal static class TranscribeCommand
             WithoutTimestamps = p.GetValue(WithoutTimestamps),
             SuppressTokens = CliParsing.Integers(p.GetValue(SuppressTokens)!, "suppress-tokens"),
             ClipTimestamps = p.GetValue(ClipTimestamps) is { Length: > 0 } clips ? CliParsing.Doubles(clips, "clip-timestamps") : [],
+            VadFilter = p.GetValue(VadFilter),
+            VadParameters = p.GetValue(VadParameters) is { } vad ? VadOptions.Parse(vad) : new VadOptions(),
         };
         if (beam < 1) throw new HarkInputException($"must be at least 1, got {beam}", field: "--beam-size");
         if (transcription.Patience is not null && transcription.BeamSize is null)

@@ -91,6 +91,7 @@ internal static class TranscribeRunner
         entry["audio"] = audio;
         entry["language_probability"] = info.LanguageProbability;
         entry["duration"] = info.Duration;
+        if (info.SpeechChunks is not null) entry["duration_after_vad"] = info.DurationAfterVad;
         entry["files"] = new JsonArray([.. files.Select(f => (JsonNode?)JsonValue.Create(f))]);
         return entry;
     }

@@ -50,6 +50,7 @@ public static class AudioLoader
         if (path == StandardInput) return OpenStream(Console.OpenStandardInput(), StandardInput, options);
         if (Directory.Exists(path)) throw new HarkInputException("is a folder, expected an audio file", path);
         if (!File.Exists(path)) throw new HarkInputException("audio file not found", path);
+        RegularFiles.ThrowIfSpecial(path);
 
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         try

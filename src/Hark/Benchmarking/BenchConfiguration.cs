@@ -1,5 +1,4 @@
 using Hark.Engines;
-using Hark.Transcription;
 
 namespace Hark.Benchmarking;
 
@@ -13,33 +12,40 @@ public sealed record BenchConfiguration(EngineKind Engine, ComputePrecision Prec
     /// <summary>Short label, e.g. <c>onnx int8 b4</c> or <c>vulkan fp32 b1</c>.</summary>
     public string Name => $"{Label} {BenchPrecisions.ToName(Precision)} b{BatchSize}";
 
-    /// <summary>Engine and device as one word: <c>managed</c>, <c>onnx</c>, <c>vulkan</c>, <c>vulkan:1</c>.</summary>
-    public string Label => Device.Kind == DeviceKind.Vulkan ? Device.ToString() : EngineName(Engine);
+    /// <summary>Engine and device as one word: <c>managed</c>, <c>onnx</c>, or the device of the managed engine off the CPU (<c>vulkan</c>, <c>vulkan:1</c>).</summary>
+    public string Label => Device.Kind == DeviceKind.Cpu ? EngineName(Engine) : Engine == EngineKind.Managed ? Device.ToString() : $"{EngineName(Engine)}@{Device}";
 
     /// <summary>CLI spelling of an engine family.</summary>
-    public static string EngineName(EngineKind engine) => engine.ToString().ToLowerInvariant();
+    public static string EngineName(EngineKind engine) => EngineVocabulary.Name(engine);
 
     /// <summary>Parses an engine name (<c>managed</c>, <c>onnx</c>).</summary>
     /// <exception cref="HarkInputException">Unknown name.</exception>
     public static EngineKind ParseEngine(string name) => ParseTarget(name).Engine;
 
     /// <summary>
-    /// Parses an engine as the bench's <c>--engines</c> spells it: <c>managed</c> and <c>onnx</c> on the CPU, or
-    /// <c>vulkan[:N]</c> for the managed engine on a Vulkan device.
+    /// Parses an engine as the bench's <c>--engines</c> spells it: an engine name (<c>managed</c>, <c>onnx</c>) on the
+    /// CPU, or a device other than the CPU (<c>vulkan[:N]</c>) for the managed engine on it.
     /// </summary>
-    /// <exception cref="HarkInputException">Unknown name.</exception>
+    /// <exception cref="HarkInputException">Unknown name, or a device the managed engine does not run on.</exception>
     public static (EngineKind Engine, EngineDevice Device) ParseTarget(string name)
     {
-        var n = name.Trim().ToLowerInvariant();
-        if (n == "managed") return (EngineKind.Managed, EngineDevice.Cpu);
-        if (n == "onnx") return (EngineKind.Onnx, EngineDevice.Cpu);
-        if (n == "vulkan" || n.StartsWith("vulkan:", StringComparison.Ordinal))
+        ArgumentNullException.ThrowIfNull(name);
+        if (EngineVocabulary.EngineNames.Contains(name.Trim(), StringComparer.OrdinalIgnoreCase))
+            return (EngineVocabulary.ParseEngine(name, "--engines"), EngineDevice.Cpu);
+        var managedDevices = EngineRegistry.Default.Devices(EngineKind.Managed).Where(d => d != DeviceKind.Cpu).Select(EngineVocabulary.Name).ToList();
+        var expected = $"expected {string.Join(", ", EngineVocabulary.EngineNames)} or {string.Join(", ", managedDevices.Select(d => d + "[:N]"))}";
+        EngineDevice device;
+        try
         {
-            var index = n.Length > 6 && int.TryParse(n[7..], System.Globalization.CultureInfo.InvariantCulture, out var i) && i >= 0 ? i
-                : n == "vulkan" ? 0 : throw new HarkInputException($"bad device index in '{name}'; expected vulkan or vulkan:N", field: "--engines");
-            return (EngineKind.Managed, new EngineDevice(DeviceKind.Vulkan, index));
+            device = EngineVocabulary.ParseDevice(name, "--engines");
         }
-        throw new HarkInputException($"unknown engine '{name}'; expected managed, onnx or vulkan[:N]", field: "--engines");
+        catch (HarkInputException e)
+        {
+            throw new HarkInputException($"unknown engine '{name}'; {expected}", field: "--engines", inner: e);
+        }
+        if (device.Kind == DeviceKind.Cpu || EngineRegistry.Default.Find(EngineKind.Managed, device.Kind) is null)
+            throw new HarkInputException($"unknown engine '{name}'; {expected}", field: "--engines");
+        return (EngineKind.Managed, device);
     }
 }
 
@@ -52,27 +58,26 @@ public sealed record SkippedConfiguration(BenchConfiguration Configuration, stri
 public static class BenchPrecisions
 {
     /// <summary>Accepted spellings.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["fp32", "fp16", "bf16", "int8", "int4"];
+    public static IReadOnlyList<string> Names { get; } = [.. Enum.GetValues<ComputePrecision>().Where(p => p != ComputePrecision.Default).Select(EngineVocabulary.ShortName)];
 
-    /// <summary>The CLI spelling of <paramref name="precision"/>.</summary>
-    public static string ToName(ComputePrecision precision) => precision switch
-    {
-        ComputePrecision.Float16 => "fp16",
-        ComputePrecision.BFloat16 => "bf16",
-        ComputePrecision.Int8 => "int8",
-        ComputePrecision.Int4 => "int4",
-        _ => "fp32",
-    };
+    /// <summary>The CLI spelling of <paramref name="precision"/> (<see cref="EngineVocabulary.ShortName"/>; the default is float32).</summary>
+    public static string ToName(ComputePrecision precision) =>
+        EngineVocabulary.ShortName(precision == ComputePrecision.Default ? ComputePrecision.Float32 : precision);
 
-    /// <summary>Parses a spelling.</summary>
+    /// <summary>Parses a spelling (<see cref="EngineVocabulary.ParsePrecision"/>, without <c>default</c>).</summary>
     /// <exception cref="HarkInputException">Unknown spelling; the message lists the accepted ones.</exception>
-    public static ComputePrecision Parse(string name) => name.Trim().ToLowerInvariant() switch
+    public static ComputePrecision Parse(string name)
     {
-        "fp32" or "float32" => ComputePrecision.Float32,
-        "fp16" or "float16" => ComputePrecision.Float16,
-        "bf16" or "bfloat16" => ComputePrecision.BFloat16,
-        "int8" => ComputePrecision.Int8,
-        "int4" => ComputePrecision.Int4,
-        _ => throw new HarkInputException($"unknown precision '{name}'; expected one of {string.Join(", ", Names)}", field: "--precisions"),
-    };
+        ArgumentNullException.ThrowIfNull(name);
+        var error = new HarkInputException($"unknown precision '{name}'; expected one of {string.Join(", ", Names)}", field: "--precisions");
+        try
+        {
+            var precision = EngineVocabulary.ParsePrecision(name, "--precisions");
+            return precision == ComputePrecision.Default ? throw error : precision;
+        }
+        catch (HarkInputException e) when (e != error)
+        {
+            throw error;
+        }
+    }
 }

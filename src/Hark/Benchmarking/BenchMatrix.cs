@@ -1,7 +1,6 @@
 using Hark.Checkpoints;
 using Hark.Engines;
 using Hark.Hardware;
-using Hark.Transcription;
 
 namespace Hark.Benchmarking;
 
@@ -17,12 +16,12 @@ public sealed record BenchPlan(IReadOnlyList<BenchConfiguration> Runnable, IRead
 public static class BenchMatrix
 {
     /// <summary>Why <paramref name="engine"/> cannot hold weights at <paramref name="precision"/>; null when it can.</summary>
-    public static string? UnsupportedPrecision(EngineKind engine, ComputePrecision precision) => (engine, precision) switch
-    {
-        (EngineKind.Managed, ComputePrecision.Int4) => "the managed engine has no int4 kernels (fp32, fp16, bf16, int8)",
-        (EngineKind.Onnx, ComputePrecision.BFloat16) => "Hark's ONNX export has no bf16 variant (fp32, fp16, int8, int4)",
-        _ => null,
-    };
+    public static string? UnsupportedPrecision(EngineKind engine, ComputePrecision precision) => UnsupportedPrecision(engine, EngineDevice.Cpu, precision);
+
+    private static string? UnsupportedPrecision(EngineKind engine, EngineDevice device, ComputePrecision precision) =>
+        EngineRegistry.Default.Find(engine, device.Kind) is { } backend
+            ? backend.UnsupportedPrecision(precision)
+            : $"no {EngineVocabulary.Name(engine)} backend runs on {device} in this build";
 
     /// <summary>Builds the plan.</summary>
     /// <param name="model">The model's architecture.</param>
@@ -41,7 +40,7 @@ public static class BenchMatrix
             {
                 foreach (var precision in options.Precisions.Distinct())
                 {
-                    var unsupported = UnsupportedPrecision(engine, precision);
+                    var unsupported = UnsupportedPrecision(engine, device, precision);
                     foreach (var batch in options.BatchSizes.Distinct().Order())
                     {
                         var configuration = new BenchConfiguration(engine, precision, batch, device);

@@ -1,9 +1,10 @@
+using Hark.Conversion;
+using Hark.Formats.Onnx;
 using System.Security.Cryptography;
 using Hark.Checkpoints;
 using Hark.Conversion.Onnx;
 using Hark.Engines;
-using Hark.Engines.Onnx;
-using Hark.Transcription;
+using Hark.IO;
 
 namespace Hark.Benchmarking;
 
@@ -32,18 +33,11 @@ public static class BenchModels
         if (File.Exists(Path.Combine(folder, SyntheticMarker))) return folder;
 
         // Written beside the target and renamed, so an interrupted write never looks like a cached model.
-        var temp = folder + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        Directory.CreateDirectory(temp);
-        try
+        using (var atomic = AtomicOutput.ForFolder(folder, force: true))
         {
-            RandomModelWriter.Write(temp, new RandomModelOptions { Preset = preset, Seed = seed, TokenizerSource = tokenizerSource }, null, cancellationToken);
-            File.WriteAllText(Path.Combine(temp, SyntheticMarker), $"{{\"preset\": \"{preset}\", \"seed\": {seed}}}\n");
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            Directory.Move(temp, folder);
-        }
-        finally
-        {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+            RandomModelWriter.Write(atomic.TempPath, new RandomModelOptions { Preset = preset, Seed = seed, TokenizerSource = tokenizerSource }, null, cancellationToken);
+            File.WriteAllText(atomic.PathInside(SyntheticMarker), $"{{\"preset\": \"{preset}\", \"seed\": {seed}}}\n");
+            atomic.Commit();
         }
         return folder;
     }
@@ -88,7 +82,7 @@ public static class BenchModels
             _ => throw new HarkInputException(BenchMatrix.UnsupportedPrecision(EngineKind.Onnx, precision) ?? $"no ONNX export for {precision}", field: "--precisions"),
         };
         var folder = Path.Combine(cacheDirectory, "onnx", $"{fingerprint}-{onnxPrecision.ToName()}");
-        if (File.Exists(Path.Combine(folder, OnnxExporter.MarkerFile))) return folder;
+        if (File.Exists(Path.Combine(folder, OnnxExportMarker.FileName))) return folder;
         OnnxExporter.Export(checkpoint, folder, new OnnxExportOptions { Precision = onnxPrecision, Force = true }, null, cancellationToken);
         return folder;
     }
@@ -110,18 +104,16 @@ public static class BenchModels
     internal static (IWhisperEngine Engine, string Folder) Load(WhisperCheckpoint checkpoint, string fingerprint, BenchConfiguration configuration,
         BenchOptions options, CancellationToken cancellationToken)
     {
-        var kind = configuration.Engine;
-        switch (kind)
+        var folder = configuration.Engine == EngineKind.Onnx
+            ? OnnxExport(checkpoint, fingerprint, configuration.Precision, options.CacheDirectory, cancellationToken)
+            : checkpoint.Folder;
+        // An export computes in the precision it was exported with.
+        var precision = configuration.Engine == EngineKind.Onnx ? ComputePrecision.Default : configuration.Precision;
+        var engine = EngineRegistry.Default.Load(folder, new EngineLoadOptions
         {
-            case EngineKind.Managed:
-                return (ManagedEngine.Load(checkpoint.Config, checkpoint.Tensors,
-                    new ManagedEngineOptions { Precision = configuration.Precision, Threads = options.Threads, Device = configuration.Device }), checkpoint.Folder);
-            case EngineKind.Onnx:
-                var folder = OnnxExport(checkpoint, fingerprint, configuration.Precision, options.CacheDirectory, cancellationToken);
-                return (OnnxEngine.Load(folder, new OnnxEngineOptions { IntraOpThreads = options.Threads }), folder);
-            default:
-                throw new HarkInputException($"engine '{kind}' is not available in this build", field: "--engines");
-        }
+            Engine = configuration.Engine, Device = configuration.Device, Precision = precision, Threads = options.Threads,
+        });
+        return (engine, folder);
     }
 
     private static byte[] TokenizerBytes(string source)

@@ -1,5 +1,4 @@
 using Hark.Engines;
-using Hark.Transcription;
 
 namespace Hark.Benchmarking;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Hark.Hardware;
-using Hark.Transcription;
+using Hark.Engines;
 
 namespace Hark.Benchmarking;
 

@@ -2,7 +2,7 @@ namespace Hark.Checkpoints;
 
 /// <summary>
 /// The decoding defaults a model folder carries in <c>generation_config.json</c> (all optional). Missing values are
-/// derived from the vocabulary by <see cref="Tokenization.SpecialTokens"/>.
+/// derived from the vocabulary by the tokenizer's special tokens.
 /// </summary>
 public sealed record GenerationConfig
 {

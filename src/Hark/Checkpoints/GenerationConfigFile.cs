@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Hark.Tokenization;
+using Hark.IO;
 
 namespace Hark.Checkpoints;
 
@@ -59,39 +59,8 @@ public static class GenerationConfigFile
         }
     }
 
-    /// <summary>
-    /// The generation config transformers would write for a fresh model of <paramref name="model"/>'s vocabulary:
-    /// language and task ids, no-timestamps and SOT ids, forced ids (language left open, then transcribe), begin
-    /// suppression of space and end-of-text, and alignment heads = every head of the upper half of the decoder
-    /// (openai's default when a model's heads are unknown).
-    /// </summary>
-    public static GenerationConfig ForModel(WhisperConfig model)
-    {
-        var special = SpecialTokens.ForVocabSize(model.VocabSize);
-        var langToId = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < special.LanguageCount; i++) langToId[$"<|{WhisperLanguages.Codes[i]}|>"] = special.LanguageToken(i);
-        var heads = new List<(int, int)>();
-        for (var layer = model.DecoderLayers / 2; layer < model.DecoderLayers; layer++)
-        {
-            for (var head = 0; head < model.DecoderAttentionHeads; head++) heads.Add((layer, head));
-        }
-        return new GenerationConfig
-        {
-            LangToId = special.IsMultilingual ? langToId : null,
-            TaskToId = special.IsMultilingual ? new Dictionary<string, int> { ["translate"] = special.Translate, ["transcribe"] = special.Transcribe } : null,
-            SuppressTokens = [],
-            BeginSuppressTokens = [220, special.EndOfText],
-            AlignmentHeads = heads,
-            NoTimestampsTokenId = special.NoTimestamps,
-            DecoderStartTokenId = special.StartOfTranscript,
-            ForcedDecoderIds = special.IsMultilingual ? [(1, null), (2, special.Transcribe)] : [(1, special.NoTimestamps)],
-            IsMultilingual = special.IsMultilingual,
-            MaxLength = model.MaxTargetPositions,
-        };
-    }
-
     /// <summary>Writes <paramref name="g"/> with transformers' field names; token ids of <paramref name="model"/> are added.</summary>
-    public static void Write(string path, GenerationConfig g, WhisperConfig model) => AtomicFile.WriteText(path, ToJson(g, model));
+    public static void Write(string path, GenerationConfig g, WhisperConfig model) => AtomicOutput.WriteText(path, ToJson(g, model));
 
     /// <summary>The <c>generation_config.json</c> text.</summary>
     public static string ToJson(GenerationConfig g, WhisperConfig model)

@@ -9,6 +9,7 @@ internal static class JsonFields
     public static JsonDocument ReadObject(string path)
     {
         byte[] bytes;
+        RegularFiles.ThrowIfSpecial(path);
         try
         {
             bytes = File.ReadAllBytes(path);

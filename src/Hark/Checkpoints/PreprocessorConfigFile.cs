@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hark.IO;
 
 namespace Hark.Checkpoints;
 
@@ -26,7 +27,7 @@ public static class PreprocessorConfigFile
     }
 
     /// <summary>Writes <paramref name="p"/> as transformers' <c>WhisperFeatureExtractor</c> does (without the mel filter table).</summary>
-    public static void Write(string path, PreprocessorConfig p) => AtomicFile.WriteText(path, ToJson(p));
+    public static void Write(string path, PreprocessorConfig p) => AtomicOutput.WriteText(path, ToJson(p));
 
     /// <summary>The <c>preprocessor_config.json</c> text.</summary>
     public static string ToJson(PreprocessorConfig p)

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.IO.Hashing;
 
 namespace Hark.Checkpoints;
 
@@ -42,6 +43,7 @@ public sealed class PytorchBinReader : ITensorSource
     /// <exception cref="CheckpointFormatException">Not a torch zip, forbidden global, or tensors that do not fit their storages.</exception>
     public static PytorchBinReader Open(string path)
     {
+        RegularFiles.ThrowIfSpecial(path);
         FileStream stream;
         try
         {
@@ -82,9 +84,19 @@ public sealed class PytorchBinReader : ITensorSource
             try
             {
                 using var s = entry.Open();
-                if (s.CanSeek) s.Seek(skip, SeekOrigin.Begin);
-                else Skip(s, skip);
-                s.ReadExactly(destination);
+                if (s.CanSeek)
+                {
+                    s.Seek(skip, SeekOrigin.Begin);
+                    s.ReadExactly(destination);
+                }
+                else
+                {
+                    var crc = new Crc32();
+                    Skip(s, skip, crc);
+                    s.ReadExactly(destination);
+                    crc.Append(destination);
+                    CheckWholeRecord(s, entry, entry.Length - skip - destination.Length, crc);
+                }
             }
             catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException)
             {
@@ -145,13 +157,26 @@ public sealed class PytorchBinReader : ITensorSource
         return (null, offsets);
     }
 
-    private static void Skip(Stream s, long count)
+    /// <summary>
+    /// Reads a compressed record to its declared end and checks its CRC-32, so that one whose data does not match its
+    /// declared size (a zip bomb inflating far beyond it) or its checksum is refused rather than silently cut short.
+    /// </summary>
+    private static void CheckWholeRecord(Stream s, ZipArchiveEntry entry, long remaining, Crc32 crc)
+    {
+        Skip(s, Math.Max(0, remaining), crc);
+        Span<byte> one = stackalloc byte[1];
+        if (s.Read(one) != 0 || crc.GetCurrentHashAsUInt32() != entry.Crc32)
+            throw new InvalidDataException($"the record does not match its declared size of {entry.Length} bytes and CRC-32 {entry.Crc32:x8}");
+    }
+
+    private static void Skip(Stream s, long count, Crc32? crc = null)
     {
         Span<byte> scratch = stackalloc byte[8192];
         while (count > 0)
         {
             var n = s.Read(scratch[..(int)Math.Min(scratch.Length, count)]);
             if (n == 0) throw new EndOfStreamException("storage record ends before the tensor's offset");
+            crc?.Append(scratch[..n]);
             count -= n;
         }
     }
@@ -186,6 +211,9 @@ public sealed class PytorchBinReader : ITensorSource
         {
             using var s = pickleEntry.Open();
             s.ReadExactly(pickle);
+            var crc = new Crc32();
+            crc.Append(pickle);
+            CheckWholeRecord(s, pickleEntry, 0, crc);
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException)
         {

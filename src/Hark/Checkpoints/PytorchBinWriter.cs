@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
 using System.Text;
+using Hark.IO;
 
 namespace Hark.Checkpoints;
 
@@ -20,7 +21,7 @@ public static class PytorchBinWriter
     {
         var tensors = source.Tensors.Values.ToList();
         var pickle = TorchPickleWriter.Write(tensors);
-        AtomicFile.Write(path, stream =>
+        AtomicOutput.WriteFile(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             Record(zip, "archive/data.pkl", pickle);

@@ -32,6 +32,7 @@ public sealed class SafetensorsReader : ITensorSource
     /// <exception cref="HarkInputException">The file cannot be opened.</exception>
     public static SafetensorsReader Open(string path)
     {
+        RegularFiles.ThrowIfSpecial(path);
         FileStream stream;
         try
         {

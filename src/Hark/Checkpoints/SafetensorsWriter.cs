@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
+using Hark.IO;
 
 namespace Hark.Checkpoints;
 
@@ -27,7 +28,7 @@ public static class SafetensorsWriter
             ? i
             : throw new ArgumentException($"tensor '{n}' is not in the source", nameof(names))).ToList();
         var header = BuildHeader(infos, metadata ?? new Dictionary<string, string> { ["format"] = "pt" });
-        AtomicFile.Write(path, stream =>
+        AtomicOutput.WriteFile(path, stream =>
         {
             Span<byte> prefix = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
@@ -85,7 +86,7 @@ public static class SafetensorsWriter
             json.WriteEndObject();
             json.WriteEndObject();
         }
-        AtomicFile.Write(System.IO.Path.Combine(folder, IndexFileName), s => buffer.WriteTo(s));
+        AtomicOutput.WriteFile(System.IO.Path.Combine(folder, IndexFileName), s => buffer.WriteTo(s));
         return fileNames;
     }
 

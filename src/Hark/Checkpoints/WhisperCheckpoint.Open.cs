@@ -40,6 +40,7 @@ public sealed partial class WhisperCheckpoint
         try
         {
             var (tensors, resolved) = Normalise(raw, weightsPath, config);
+            LayerCountCheck.ThrowIfBeyondWeights(tensors, resolved, configPath, weightsPath);
             CheckLayout(tensors, resolved, weightsPath);
             return new WhisperCheckpoint(Path.GetFullPath(folder), resolved, tensors, generation, preprocessor);
         }

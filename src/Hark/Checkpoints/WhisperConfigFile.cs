@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hark.IO;
 
 namespace Hark.Checkpoints;
 
@@ -51,17 +52,19 @@ public static class WhisperConfigFile
     /// <exception cref="CheckpointFormatException">The first violated rule, naming the field.</exception>
     public static void Validate(WhisperConfig c, string? path = null)
     {
-        Positive(c.DModel, "d_model");
-        Positive(c.EncoderLayers, "encoder_layers");
-        Positive(c.DecoderLayers, "decoder_layers");
-        Positive(c.EncoderAttentionHeads, "encoder_attention_heads");
-        Positive(c.DecoderAttentionHeads, "decoder_attention_heads");
-        Positive(c.EncoderFfnDim, "encoder_ffn_dim");
-        Positive(c.DecoderFfnDim, "decoder_ffn_dim");
-        Positive(c.NumMelBins, "num_mel_bins");
-        Positive(c.MaxSourcePositions, "max_source_positions");
-        Positive(c.MaxTargetPositions, "max_target_positions");
-        Positive(c.VocabSize, "vocab_size");
+        // Upper bounds far above any Whisper (large-v3: d_model 1280, 32 layers, 128 mel bins, vocabulary 51866) that
+        // keep every size derived from the config well inside memory before a weight is read.
+        Bounded(c.DModel, 1 << 16, "d_model");
+        Bounded(c.EncoderLayers, 1 << 10, "encoder_layers");
+        Bounded(c.DecoderLayers, 1 << 10, "decoder_layers");
+        Bounded(c.EncoderAttentionHeads, 1 << 10, "encoder_attention_heads");
+        Bounded(c.DecoderAttentionHeads, 1 << 10, "decoder_attention_heads");
+        Bounded(c.EncoderFfnDim, 1 << 18, "encoder_ffn_dim");
+        Bounded(c.DecoderFfnDim, 1 << 18, "decoder_ffn_dim");
+        Bounded(c.NumMelBins, 1 << 10, "num_mel_bins");
+        Bounded(c.MaxSourcePositions, 1 << 20, "max_source_positions");
+        Bounded(c.MaxTargetPositions, 1 << 20, "max_target_positions");
+        Bounded(c.VocabSize, 1 << 22, "vocab_size");
         if (c.DModel % c.EncoderAttentionHeads != 0)
             throw new CheckpointFormatException($"{c.EncoderAttentionHeads} heads do not divide d_model {c.DModel}", path, "encoder_attention_heads");
         if (c.DModel % c.DecoderAttentionHeads != 0)
@@ -70,9 +73,10 @@ public static class WhisperConfigFile
         TokenId(c.EosTokenId, "eos_token_id");
         TokenId(c.PadTokenId, "pad_token_id");
 
-        void Positive(int value, string field)
+        void Bounded(int value, int max, string field)
         {
             if (value <= 0) throw new CheckpointFormatException($"expected a positive integer, found {value}", path, field);
+            if (value > max) throw new CheckpointFormatException($"expected at most {max}, found {value}", path, field);
         }
 
         void TokenId(int value, string field)
@@ -83,7 +87,7 @@ public static class WhisperConfigFile
     }
 
     /// <summary>Writes <paramref name="config"/> with transformers' field names (temp file, then rename).</summary>
-    public static void Write(string path, WhisperConfig config) => AtomicFile.WriteText(path, ToJson(config));
+    public static void Write(string path, WhisperConfig config) => AtomicOutput.WriteText(path, ToJson(config));
 
     /// <summary>The <c>config.json</c> text of <paramref name="c"/>.</summary>
     public static string ToJson(WhisperConfig c)

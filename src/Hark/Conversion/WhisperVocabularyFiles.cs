@@ -64,6 +64,7 @@ public static class WhisperVocabularyFiles
             if (required) throw new HarkInputException("tokenizer file missing; the converter needs the model's vocabulary", path);
             return [];
         }
+        RegularFiles.ThrowIfSpecial(path);
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(path));

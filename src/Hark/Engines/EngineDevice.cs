@@ -23,21 +23,10 @@ public readonly record struct EngineDevice(DeviceKind Kind, int Index = 0)
     /// <summary>The CPU.</summary>
     public static EngineDevice Cpu => new(DeviceKind.Cpu);
 
-    /// <summary>Parses <c>cpu</c>, <c>vulkan</c>, <c>vulkan:1</c>, <c>cuda:0</c>, <c>rocm</c> (case-insensitive).</summary>
+    /// <summary>Parses <c>cpu</c>, <c>vulkan</c>, <c>vulkan:1</c>, <c>cuda:0</c>, <c>rocm</c> (case-insensitive); see <see cref="EngineVocabulary.ParseDevice"/>.</summary>
     /// <exception cref="HarkInputException">Unknown kind or a bad index.</exception>
-    public static EngineDevice Parse(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        var kindText = colon < 0 ? text : text[..colon];
-        var index = 0;
-        if (colon >= 0 && (!int.TryParse(text.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index)))
-            throw new HarkInputException($"device '{text}' has a bad index; expected e.g. vulkan:0", field: "device");
-        if (!Enum.TryParse<DeviceKind>(kindText, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || kindText.Any(char.IsDigit))
-            throw new HarkInputException($"unknown device '{text}'; expected cpu, cuda[:N], rocm[:N], vulkan[:N] or other[:N]", field: "device");
-        return new EngineDevice(kind, index);
-    }
+    public static EngineDevice Parse(string text) => EngineVocabulary.ParseDevice(text);
 
     /// <inheritdoc />
-    public override string ToString() => Index == 0 ? Kind.ToString().ToLowerInvariant() : $"{Kind.ToString().ToLowerInvariant()}:{Index}";
+    public override string ToString() => EngineVocabulary.Name(this);
 }

@@ -1,7 +1,5 @@
 using Hark.Checkpoints;
 using Hark.Engines.Backends;
-using Hark.Engines.Cpu;
-using Hark.Engines.Vulkan;
 using Hark.Engines.Whisper;
 
 namespace Hark.Engines;
@@ -33,19 +31,26 @@ public sealed class ManagedEngine : IWhisperEngine
     /// <inheritdoc />
     public EngineDescription Description { get; }
 
-    /// <summary>Loads weights onto a new backend for <see cref="ManagedEngineOptions.Device"/> (<see cref="CpuBackend"/> or <see cref="VulkanBackend"/>).</summary>
+    /// <summary>Loads weights onto a new op backend for <see cref="ManagedEngineOptions.Device"/>, as <see cref="EngineRegistry.Default"/> creates it.</summary>
     /// <exception cref="HarkInputException">A tensor is missing, has the wrong shape, or holds NaN/infinity; int4 was asked for; or the device is not one this engine runs on.</exception>
     /// <exception cref="HarkException">Vulkan was asked for and no Vulkan driver or device is present.</exception>
     public static ManagedEngine Load(WhisperConfig config, ITensorSource tensors, ManagedEngineOptions? options = null)
     {
         options ??= new ManagedEngineOptions();
+        return Load(config, tensors, options, EngineRegistry.Default.Resolve(EngineKind.Managed, options.Device) as ManagedBackend
+            ?? throw new HarkInputException($"the backend registered for the managed engine on {options.Device} is not a {nameof(ManagedBackend)}", field: "device"));
+    }
+
+    /// <summary>Loads weights onto a new op backend that <paramref name="device"/> creates for <see cref="ManagedEngineOptions.Device"/>.</summary>
+    /// <exception cref="HarkInputException">Bad weights or options (see the overload without a backend).</exception>
+    public static ManagedEngine Load(WhisperConfig config, ITensorSource tensors, ManagedEngineOptions options, ManagedBackend device)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(device);
         if (options.Threads < 0) throw new HarkInputException($"threads must be 0 (all cores) or more, got {options.Threads}", field: "threads");
-        IOpBackend backend = options.Device.Kind switch
-        {
-            DeviceKind.Cpu => new CpuBackend(options.Threads),
-            DeviceKind.Vulkan => VulkanBackend.Create(options.Device.Index, new VulkanBackendOptions { HalfArithmetic = options.HalfArithmetic }),
-            _ => throw new HarkInputException($"the managed engine runs on cpu or vulkan[:N], not {options.Device}", field: "device"),
-        };
+        if (options.Device.Kind != device.Device)
+            throw new HarkInputException($"{device} cannot create a backend for {options.Device}", field: "device");
+        var backend = device.CreateOpBackend(options.Device, options);
         try
         {
             return Load(config, tensors, options, backend);

@@ -19,6 +19,12 @@ public sealed record ManagedEngineOptions
     public int Threads { get; init; }
 
     /// <summary>
+    /// How the CPU multiplies int8 weights: <see cref="Cpu.Int8Kernel.Auto"/> (default) picks the integer kernel the
+    /// CPU's features allow; <see cref="Cpu.Int8Kernel.Float32Reference"/> keeps the widening float32 path.
+    /// </summary>
+    public Cpu.Int8Kernel Int8Kernel { get; init; }
+
+    /// <summary>
     /// For fp16/bf16: round the weights to that precision but store them as float32, so the GEMM runs the plain fp32
     /// kernel (twice the memory, no per-element conversion). Default false: keep 2-byte weights and widen them in the
     /// kernel's registers.

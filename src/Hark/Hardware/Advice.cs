@@ -21,13 +21,13 @@ public enum AdviceSeverity
 public sealed record AdviceLine(string Code, AdviceSeverity Severity, string Message, string Reason);
 
 /// <summary>The engine and device <c>hark</c> should use on this machine.</summary>
-/// <param name="Engine">Hark engine family (<c>managed</c>, <c>onnx</c>, <c>vulkan</c>).</param>
+/// <param name="Engine">Engine family (the managed engine also drives Vulkan GPUs).</param>
 /// <param name="Device">Device to run on.</param>
 /// <param name="DeviceName">The device as detected.</param>
 /// <param name="AvailableBytes">Memory the memory model may plan with (free memory minus headroom).</param>
 /// <param name="Threads">CPU threads to use (0 for GPU engines).</param>
 /// <param name="Reason">Why this engine and device.</param>
-public sealed record EngineRecommendation(string Engine, EngineDevice Device, string DeviceName, long AvailableBytes, int Threads, string Reason);
+public sealed record EngineRecommendation(EngineKind Engine, EngineDevice Device, string DeviceName, long AvailableBytes, int Threads, string Reason);
 
 /// <summary>Compute type and batch size for one model size on the recommended device.</summary>
 /// <param name="Model">Preset name (<c>large-v3</c>).</param>

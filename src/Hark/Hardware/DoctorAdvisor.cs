@@ -64,13 +64,13 @@ public static class DoctorAdvisor
         {
             var free = (long)((nvidia.MemoryFreeBytes ?? 0) * GpuHeadroom);
             if (m.HasOnnxProvider("CUDAExecutionProvider"))
-                return new EngineRecommendation("onnx", new EngineDevice(DeviceKind.Cuda, nvidia.Index), nvidia.Name, free, 0,
+                return new EngineRecommendation(EngineKind.Onnx, new EngineDevice(DeviceKind.Cuda, nvidia.Index), nvidia.Name, free, 0,
                     "NVIDIA GPU and ONNX Runtime's CUDA execution provider are present");
             advice.Add(new AdviceLine("onnx.no-cuda", AdviceSeverity.Warning,
-                "don't use --engine onnx --device cuda: this ONNX Runtime has no CUDA provider (use the Microsoft.ML.OnnxRuntime.Gpu build)",
+                "don't use the ONNX engine on CUDA: this ONNX Runtime has no CUDA provider (use the Microsoft.ML.OnnxRuntime.Gpu build)",
                 m.OnnxProviders is null ? "the ONNX Runtime native library could not be loaded" : $"providers: {string.Join(", ", m.OnnxProviders)}"));
             if (hardwareVulkan.Any(d => Names(d, "nvidia")))
-                return new EngineRecommendation("vulkan", new EngineDevice(DeviceKind.Vulkan), nvidia.Name, free, 0,
+                return new EngineRecommendation(EngineKind.Managed, new EngineDevice(DeviceKind.Vulkan), nvidia.Name, free, 0,
                     "NVIDIA GPU with a Vulkan driver; ONNX Runtime here cannot use CUDA");
         }
 
@@ -83,15 +83,15 @@ public static class DoctorAdvisor
             var rocmUsable = m.Rocm is not null && m.HasKfdDevice;
             var rocmProvider = m.HasOnnxProvider("MIGraphXExecutionProvider") || m.HasOnnxProvider("ROCMExecutionProvider");
             if (rocmUsable && rocmProvider)
-                return new EngineRecommendation("onnx", new EngineDevice(DeviceKind.Rocm, index), $"{amd.Name} ({amd.Target})", free, 0,
+                return new EngineRecommendation(EngineKind.Onnx, new EngineDevice(DeviceKind.Rocm, index), $"{amd.Name} ({amd.Target})", free, 0,
                     "AMD GPU, ROCm and an ONNX Runtime ROCm/MIGraphX provider are present");
             if (!rocmProvider)
                 advice.Add(new AdviceLine("onnx.no-rocm", AdviceSeverity.Warning,
-                    "don't use --engine onnx on the AMD GPU: this ONNX Runtime has no MIGraphX or ROCm provider",
+                    "don't use the ONNX engine on the AMD GPU: this ONNX Runtime has no MIGraphX or ROCm provider",
                     m.OnnxProviders is null ? "the ONNX Runtime native library could not be loaded" : $"providers: {string.Join(", ", m.OnnxProviders)}"));
             // RADV (Mesa's radeon_icd) or AMDVLK (amd_icd).
             if (hardwareVulkan.Any(d => Names(d, "radeon") || Names(d, "amd")))
-                return new EngineRecommendation("vulkan", new EngineDevice(DeviceKind.Vulkan, index), $"{amd.Name} ({amd.Target})", free, 0,
+                return new EngineRecommendation(EngineKind.Managed, new EngineDevice(DeviceKind.Vulkan, index), $"{amd.Name} ({amd.Target})", free, 0,
                     "AMD GPU with a Vulkan driver; Hark's Vulkan engine needs neither ROCm nor an override");
             advice.Add(new AdviceLine("gpu.unused", AdviceSeverity.Warning,
                 $"the {amd.Name} cannot be used: install Mesa's RADV Vulkan driver (mesa-vulkan-drivers)",
@@ -100,7 +100,7 @@ public static class DoctorAdvisor
 
         var threads = m.Cpu.PhysicalCores ?? m.Cpu.LogicalCores;
         var host = (long)((m.Memory?.AvailableBytes ?? 0) * HostHeadroom);
-        return new EngineRecommendation("managed", EngineDevice.Cpu, m.Cpu.Model, host, threads,
+        return new EngineRecommendation(EngineKind.Managed, EngineDevice.Cpu, m.Cpu.Model, host, threads,
             nvidia is null && amd is null ? "no usable GPU was found" : "no GPU engine can run here (see warnings)");
     }
 
@@ -108,7 +108,7 @@ public static class DoctorAdvisor
     {
         var config = WhisperPresets.Get(name);
         var device = engine.Device.Kind;
-        var options = new MemoryModelOptions { Device = device };
+        var options = new MemoryModelOptions { Device = device, Engine = engine.Engine };
         var gpu = device != DeviceKind.Cpu;
         var preferred = gpu
             ? ComputePrecision.Float16
@@ -131,12 +131,12 @@ public static class DoctorAdvisor
             var estimate = MemoryModel.Estimate(config, precision, batch, 1, options);
             var reason = precision == preferred
                 ? $"{why}; batch {batch}: up to {max} fit in {MemoryModel.FormatBytes(available)}" + (max > cap ? $", capped at {cap}" : "")
-                : $"{preferred.ToString().ToLowerInvariant()} does not fit in {MemoryModel.FormatBytes(available)}; {precision.ToString().ToLowerInvariant()} fits batch {max}";
+                : $"{EngineVocabulary.Name(preferred)} does not fit in {MemoryModel.FormatBytes(available)}; {EngineVocabulary.Name(precision)} fits batch {max}";
             return new ModelRecommendation(name, precision, batch, max, estimate.WeightBytes, estimate.TotalBytes, reason);
         }
         var one = MemoryModel.Estimate(config, ladder[^1], 1, 1, options);
         return new ModelRecommendation(name, ladder[^1], 0, 0, one.WeightBytes, one.TotalBytes,
-            $"does not fit: batch 1 at {ladder[^1].ToString().ToLowerInvariant()} needs {MemoryModel.FormatBytes(one.TotalBytes)}, {MemoryModel.FormatBytes(available)} available");
+            $"does not fit: batch 1 at {EngineVocabulary.Name(ladder[^1])} needs {MemoryModel.FormatBytes(one.TotalBytes)}, {MemoryModel.FormatBytes(available)} available");
     }
 
     private static IEnumerable<AdviceLine> CpuAdvice(MachineReport m, EngineRecommendation engine)
@@ -149,7 +149,7 @@ public static class DoctorAdvisor
                 "Hark's CPU kernels vectorize with AVX2/AVX-512 and fall back to 128-bit SIMD without it");
         if ((f & CpuFeatures.Avx512Fp16) == 0 && engine.Device.Kind == DeviceKind.Cpu)
             yield return new AdviceLine("cpu.no-fp16", AdviceSeverity.Info,
-                "don't use --compute-type float16 on the CPU; it saves memory but not time",
+                "don't compute in float16 on the CPU; it saves memory but not time",
                 "the CPU has no float16 arithmetic (AVX512-FP16), so every float16 weight is widened to float32 when used");
         if (m.Cpu.HasInt8DotProduct)
             yield return new AdviceLine("cpu.int8", AdviceSeverity.Info,
@@ -157,7 +157,7 @@ public static class DoctorAdvisor
                 $"int8 dot-product instructions present: {string.Join(", ", m.Cpu.FeatureNames.Where(n => n.Contains("vnni", StringComparison.Ordinal) || n.Contains("amx", StringComparison.Ordinal) || n == "asimddp"))}");
         if (engine.Device.Kind == DeviceKind.Cpu && m.Environment.TryGetValue("OMP_NUM_THREADS", out var omp))
             yield return new AdviceLine("cpu.omp-threads", AdviceSeverity.Info,
-                $"OMP_NUM_THREADS={omp} limits ONNX Runtime's threads; Hark's managed engine uses --threads ({engine.Threads} recommended)",
+                $"OMP_NUM_THREADS={omp} limits ONNX Runtime's threads; Hark's managed engine takes its own thread count ({engine.Threads} recommended)",
                 "the managed engine does not read OpenMP variables");
     }
 

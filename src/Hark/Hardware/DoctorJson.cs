@@ -137,7 +137,7 @@ public static class DoctorJson
 
         var e = r.Engine;
         w.WriteStartObject("engine");
-        w.WriteString("engine", e.Engine);
+        w.WriteString("engine", Engines.EngineVocabulary.Name(e.Engine));
         w.WriteString("device", e.Device.ToString());
         w.WriteString("device_name", e.DeviceName);
         w.WriteNumber("available_bytes", e.AvailableBytes);
@@ -176,5 +176,5 @@ public static class DoctorJson
     }
 
     /// <summary>The CLI spelling of a compute type (<c>float16</c>, <c>int8</c>, …).</summary>
-    public static string ComputeTypeName(Engines.ComputePrecision p) => p.ToString().ToLowerInvariant();
+    public static string ComputeTypeName(Engines.ComputePrecision p) => Engines.EngineVocabulary.Name(p);
 }

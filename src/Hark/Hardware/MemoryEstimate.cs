@@ -44,6 +44,12 @@ public sealed record MemoryModelOptions
     /// </summary>
     public Engines.DeviceKind Device { get; init; } = Engines.DeviceKind.Cpu;
 
+    /// <summary>
+    /// The engine on <see cref="Device"/>, whose <see cref="Engines.EngineBackend.Float32Activations"/> decides the
+    /// activation width; null: the managed engine where it runs on the device, else a half-precision graph engine.
+    /// </summary>
+    public Engines.EngineKind? Engine { get; init; }
+
     /// <summary>Fixed runtime cost; default 64 MiB on the CPU (the .NET process), 512 MiB on a GPU (driver context and kernels).</summary>
     public long? RuntimeOverheadBytes { get; init; }
 

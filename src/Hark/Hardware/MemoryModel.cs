@@ -57,7 +57,7 @@ public static class MemoryModel
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(beamSize, 1);
         options ??= new MemoryModelOptions();
-        long a = ActivationBytes(precision, options.Device);
+        long a = ActivationBytes(precision, options.Device, options.Engine);
         long b = batch, d = config.DModel, s = config.MaxSourcePositions, f = config.MelFrames;
         long sequences = b * beamSize;
         long context = config.MaxTargetPositions;
@@ -66,7 +66,7 @@ public static class MemoryModel
         long output = b * s * d * a;
         long mel = b * config.NumMelBins * f * 4;                          // the caller's features
         long encoder;
-        var sequential = options.SequentialEncoder ?? IsManaged(options.Device);
+        var sequential = options.SequentialEncoder ?? Float32Activations(options.Device, options.Engine);
         if (sequential)
         {
             // One window's scratch, all alive for the whole encode: features and their transpose, conv1 output,
@@ -131,12 +131,12 @@ public static class MemoryModel
         if (estimate.TotalBytes <= availableBytes) return;
         var max = MaxBatch(config, precision, availableBytes, beamSize, options);
         var hint = max > 0
-            ? $"use --batch-size {max} or less"
+            ? $"a batch of {max} or less fits"
             : "not even batch 1 fits: use a smaller precision (int8) or another device";
         throw new HarkInputException(
             $"batch {batch} × beam {beamSize} at {precision} needs about {FormatBytes(estimate.TotalBytes)} " +
             $"(weights {FormatBytes(estimate.WeightBytes)}) but {where} has {FormatBytes(availableBytes)} available; {hint}",
-            field: "batch-size");
+            field: "batch");
     }
 
     /// <summary>
@@ -144,12 +144,15 @@ public static class MemoryModel
     /// CPU and <c>vulkan:N</c>, whose kernels widen stored weights into float32 arithmetic), else half (ONNX Runtime
     /// and CTranslate2 on CUDA/ROCm run float16 graphs end to end).
     /// </summary>
-    public static int ActivationBytes(ComputePrecision precision, DeviceKind device) =>
-        IsManaged(device) || precision is ComputePrecision.Float32 or ComputePrecision.Default ? 4 : 2;
+    public static int ActivationBytes(ComputePrecision precision, DeviceKind device) => ActivationBytes(precision, device, null);
 
-    // Devices only Hark's managed engine serves: it encodes the windows of a batch one after another with fused
-    // attention and keeps activations in float32 on every backend.
-    private static bool IsManaged(DeviceKind device) => device is DeviceKind.Cpu or DeviceKind.Vulkan;
+    private static int ActivationBytes(ComputePrecision precision, DeviceKind device, EngineKind? engine) =>
+        Float32Activations(device, engine) || precision is ComputePrecision.Float32 or ComputePrecision.Default ? 4 : 2;
+
+    // The backend's own word (Hark's model code keeps float32 activations and encodes windows one after another);
+    // without an engine, the managed engine where it runs on the device, else a half-precision graph engine.
+    private static bool Float32Activations(DeviceKind device, EngineKind? engine) =>
+        (engine is { } e ? EngineRegistry.Default.Find(e, device) : EngineRegistry.Default.Find(EngineKind.Managed, device))?.Float32Activations ?? false;
 
     /// <summary>Bytes as <c>1.5 GiB</c> / <c>312 MiB</c>.</summary>
     public static string FormatBytes(long bytes) =>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Hark.IO;
 
 namespace Hark.Hub;
 
@@ -63,9 +64,7 @@ internal sealed partial class HubCacheLayout
         var path = RefPath(revision);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         if (File.Exists(path) && File.ReadAllText(path) == commit) return;
-        var temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        File.WriteAllText(temp, commit);
-        File.Move(temp, path, overwrite: true);
+        AtomicOutput.WriteText(path, commit);
     }
 
     /// <summary>Points <c>snapshots/COMMIT/FILE</c> at <c>blobs/ETAG</c> with a relative symlink; copies where links are not allowed.</summary>
@@ -78,16 +77,17 @@ internal sealed partial class HubCacheLayout
         var existing = new FileInfo(link);
         if (existing.LinkTarget == target || (existing.Exists && existing.LinkTarget is null && existing.Length == new FileInfo(blob).Length)) return;
 
-        var temp = link + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        try
+        AtomicOutput.Place(link, temp =>
         {
-            File.CreateSymbolicLink(temp, target);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
-        {
-            File.Copy(blob, temp);   // Windows without developer mode: huggingface_hub copies too
-        }
-        File.Move(temp, link, overwrite: true);
+            try
+            {
+                File.CreateSymbolicLink(temp, target);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+            {
+                File.Copy(blob, temp);   // Windows without developer mode: huggingface_hub copies too
+            }
+        });
     }
 
     /// <summary>Records that <paramref name="file"/> does not exist at <paramref name="commit"/>.</summary>

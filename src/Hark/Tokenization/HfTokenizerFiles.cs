@@ -139,6 +139,7 @@ internal sealed class HfTokenizerFiles
     private void ReadMergesTxt(string path)
     {
         var lineNumber = 0;
+        RegularFiles.ThrowIfSpecial(path);
         foreach (var line in File.ReadLines(path))
         {
             lineNumber++;
@@ -194,6 +195,7 @@ internal sealed class HfTokenizerFiles
 
     private static JsonDocument ParseJson(string path)
     {
+        RegularFiles.ThrowIfSpecial(path);
         try
         {
             using var stream = File.OpenRead(path);

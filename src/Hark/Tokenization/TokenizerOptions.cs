@@ -22,6 +22,6 @@ public sealed record TokenizerOptions
     internal void Warn(string message)
     {
         if (Warning is { } sink) sink(message);
-        else Console.Error.WriteLine("warning: " + message);
+        else Console.Error.WriteLine("warning: " + TerminalText.Escape(message));
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Hark.IO;
 
 namespace Hark.Tokenization;
 
@@ -41,17 +42,5 @@ public sealed partial class WhisperTokenizer
         json.WriteEndObject();
     }
 
-    private static void WriteAtomically(string path, Action<Stream> write)
-    {
-        var temp = path + ".tmp-" + Environment.ProcessId;
-        try
-        {
-            using (var stream = File.Create(temp)) write(stream);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    private static void WriteAtomically(string path, Action<Stream> write) => AtomicOutput.WriteFile(path, write);
 }

@@ -3,19 +3,10 @@ using Hark.Tokenization;
 
 namespace Hark.Transcription;
 
-/// <summary>Inference engine families <see cref="WhisperModel"/> can run on.</summary>
-public enum EngineKind
-{
-    /// <summary>Hark's own managed CPU engine.</summary>
-    Managed,
-    /// <summary>ONNX Runtime.</summary>
-    Onnx,
-}
-
 /// <summary>How to load a model for transcription.</summary>
 public sealed record ModelOptions
 {
-    /// <summary>Which engine runs the model.</summary>
+    /// <summary>Which engine runs the model (on <see cref="Device"/>, through <see cref="Engines"/>).</summary>
     public EngineKind Engine { get; init; } = EngineKind.Managed;
 
     /// <summary>Where it runs.</summary>
@@ -23,6 +14,9 @@ public sealed record ModelOptions
 
     /// <summary>Weight precision (<c>compute_type</c>).</summary>
     public ComputePrecision Precision { get; init; } = ComputePrecision.Default;
+
+    /// <summary>The backends to choose from; null for <see cref="EngineRegistry.Default"/>.</summary>
+    public EngineRegistry? Engines { get; init; }
 
     /// <summary>CPU threads; 0 lets the engine choose.</summary>
     public int Threads { get; init; }

@@ -51,7 +51,8 @@ public sealed class Transcription : IAsyncEnumerable<Segment>
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellationToken);
         var (mel, info) = await _prepared.ConfigureAwait(false);
+        var remap = SpeechFilter.Remapper(info.SpeechChunks); // VAD: back to the original timeline
         await foreach (var s in _transcriber.RunAsync(mel, info, _progress, linked.Token).ConfigureAwait(false))
-            yield return s;
+            yield return remap(s);
     }
 }

@@ -1,3 +1,5 @@
+using Hark.Audio.Vad;
+
 namespace Hark.Transcription;
 
 /// <summary>What is known about a recording before its segments: language, duration and the effective options.</summary>
@@ -8,7 +10,21 @@ namespace Hark.Transcription;
 /// <param name="AllLanguageProbs">The detected distribution over language codes, when it was detected.</param>
 public sealed record TranscriptionInfo(
     string Language, double LanguageProbability, double Duration, TranscriptionOptions Options,
-    IReadOnlyDictionary<string, double>? AllLanguageProbs = null);
+    IReadOnlyDictionary<string, double>? AllLanguageProbs = null)
+{
+    private readonly double? _durationAfterVad;
+
+    /// <summary>Seconds of audio transcribed after the VAD filter (faster-whisper's <c>duration_after_vad</c>);
+    /// <see cref="Duration"/> when the filter is off. <c>Duration − DurationAfterVad</c> is what VAD removed.</summary>
+    public double DurationAfterVad
+    {
+        get => _durationAfterVad ?? Duration;
+        init => _durationAfterVad = value;
+    }
+
+    /// <summary>The speech the VAD filter kept, in samples of the original audio; null when the filter was off.</summary>
+    public IReadOnlyList<SpeechChunk>? SpeechChunks { get; init; }
+}
 
 /// <summary>Progress of a transcription.</summary>
 /// <param name="Seconds">Audio seconds done.</param>

@@ -1,3 +1,4 @@
+using Hark.Audio.Vad;
 using Hark.Decoding;
 
 namespace Hark.Transcription;
@@ -87,6 +88,14 @@ public sealed record TranscriptionOptions
     /// <summary>Start,end,start,end,… seconds of the clips to transcribe; a missing last end means the end of the
     /// audio; empty = everything (<c>clip_timestamps</c>).</summary>
     public IReadOnlyList<double> ClipTimestamps { get; init; } = [];
+
+    /// <summary>Transcribe only the speech Silero VAD finds (<c>vad_filter</c>): the speech chunks are joined, transcribed
+    /// as one recording and the segment times mapped back to the original timeline. Ignored with
+    /// <see cref="ClipTimestamps"/>, as in faster-whisper.</summary>
+    public bool VadFilter { get; init; }
+
+    /// <summary>How <see cref="VadFilter"/> tells speech from silence (<c>vad_parameters</c>).</summary>
+    public VadOptions VadParameters { get; init; } = new();
 
     /// <summary>Seed of the sampler used at temperature &gt; 0 (runs are reproducible).</summary>
     public int Seed { get; init; }

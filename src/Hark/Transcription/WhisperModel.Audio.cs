@@ -8,12 +8,27 @@ public sealed partial class WhisperModel
     /// <remarks>A valid file with zero samples transcribes to no segments.</remarks>
     public Transcription TranscribeAsync(string audioPath, TranscriptionOptions? options = null,
         IProgress<TranscriptionProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Start(ct => Features(AudioLoader.Load(audioPath, ct)), options, progress, cancellationToken);
+        => StartAudio(ct => AudioLoader.Load(audioPath, ct), options, progress, cancellationToken);
 
     /// <summary>Starts transcribing 16 kHz mono samples in [-1, 1].</summary>
     public Transcription TranscribeAsync(ReadOnlyMemory<float> audio, TranscriptionOptions? options = null,
         IProgress<TranscriptionProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Start(_ => Features(audio.Span), options, progress, cancellationToken);
+        => StartAudio(_ => audio, options, progress, cancellationToken);
+
+    /// <summary>Features of the audio, or of its speech only when <see cref="TranscriptionOptions.VadFilter"/> applies.</summary>
+    private Transcription StartAudio(Func<CancellationToken, ReadOnlyMemory<float>> load, TranscriptionOptions? options,
+        IProgress<TranscriptionProgress>? progress, CancellationToken cancellationToken)
+    {
+        options ??= new TranscriptionOptions();
+        if (!SpeechFilter.Applies(options)) return Start(ct => Features(load(ct).Span), options, progress, cancellationToken);
+        options.VadParameters.Validate(); // bad parameters fail before any audio is read
+        return Start(ct =>
+        {
+            var audio = load(ct);
+            var speech = SpeechFilter.Apply(audio.Span, options.VadParameters, ct);
+            return (Features(speech.Audio), speech);
+        }, options, progress, cancellationToken);
+    }
 
     /// <summary>Log-mel features of the whole recording with 30 s of silence appended (openai <c>transcribe()</c>).</summary>
     private MelFeatures Features(ReadOnlySpan<float> samples)

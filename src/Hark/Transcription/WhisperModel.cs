@@ -57,7 +57,8 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
         {
             var tokenizer = new TokenizerAdapter(WhisperTokenizer.FromFolder(path, options.Tokenizer));
             cancellationToken.ThrowIfCancellationRequested();
-            var engine = EngineFactory.Create(path, options);
+            var engine = (options.Engines ?? EngineRegistry.Default).Load(path,
+                new EngineLoadOptions { Engine = options.Engine, Device = options.Device, Precision = options.Precision, Threads = options.Threads });
             try
             {
                 return new WhisperModel(engine, tokenizer, engine);
@@ -73,18 +74,22 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
     /// <summary>Starts transcribing precomputed log-mel features (<see cref="MelFeatures"/> explains the padding).</summary>
     public Transcription TranscribeAsync(MelFeatures mel, TranscriptionOptions? options = null,
         IProgress<TranscriptionProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Start(_ => mel, options, progress, cancellationToken);
+        => Start(_ => (mel, null), options ?? new TranscriptionOptions(), progress, cancellationToken);
 
-    private Transcription Start(Func<CancellationToken, MelFeatures> features, TranscriptionOptions? options,
+    private Transcription Start(Func<CancellationToken, MelFeatures> features, TranscriptionOptions options,
+        IProgress<TranscriptionProgress>? progress, CancellationToken cancellationToken)
+        => Start(ct => (features(ct), null), options, progress, cancellationToken);
+
+    private Transcription Start(Func<CancellationToken, (MelFeatures Mel, SpeechFilter? Speech)> features, TranscriptionOptions options,
         IProgress<TranscriptionProgress>? progress, CancellationToken cancellationToken)
     {
-        options ??= new TranscriptionOptions();
         return new Transcription(ct =>
         {
-            var mel = features(ct);
+            var (mel, speech) = features(ct);
             if (mel.NMels != Engine.Config.NumMelBins)
                 throw new HarkInputException($"features have {mel.NMels} mel bins but the model expects {Engine.Config.NumMelBins}", field: "num_mel_bins");
-            return (mel, _transcriber.Prepare(mel, options, ct));
+            var info = _transcriber.Prepare(mel, options, ct);
+            return (mel, speech is null ? info : speech.Describe(info));
         }, _transcriber, progress, cancellationToken);
     }
 

@@ -98,7 +98,7 @@ public class ConfigFileTests
         var config = WhisperPresets.Get(preset);
         WhisperConfigFile.Write(dir.File("config.json"), config);
         Assert.Equal(config, WhisperConfigFile.Read(dir.File("config.json")));
-        var generation = GenerationConfigFile.ForModel(config);
+        var generation = Hark.Conversion.GenerationConfigDefaults.ForModel(config);
         GenerationConfigFile.Write(dir.File("generation_config.json"), generation, config);
         var back = GenerationConfigFile.Read(dir.File("generation_config.json"));
         Assert.Equal(generation.ForcedDecoderIds, back.ForcedDecoderIds);
@@ -113,10 +113,10 @@ public class ConfigFileTests
     [Fact]
     public void Large_v3_generation_config_uses_the_shifted_special_ids()
     {
-        var g = GenerationConfigFile.ForModel(WhisperPresets.Get("large-v3"));
+        var g = Hark.Conversion.GenerationConfigDefaults.ForModel(WhisperPresets.Get("large-v3"));
         Assert.Equal(50358, g.LangToId!["<|yue|>"]);
         Assert.Equal(50360, g.TaskToId!["transcribe"]);
         Assert.Equal(50364, g.NoTimestampsTokenId);
-        Assert.Equal(50288, GenerationConfigFile.ForModel(WhisperPresets.Get("small")).LangToId!["<|no|>"]);
+        Assert.Equal(50288, Hark.Conversion.GenerationConfigDefaults.ForModel(WhisperPresets.Get("small")).LangToId!["<|no|>"]);
     }
 }

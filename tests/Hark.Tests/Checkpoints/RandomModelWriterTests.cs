@@ -1,3 +1,4 @@
+using Hark.Conversion;
 using Hark.Checkpoints;
 using Hark.Tokenization;
 

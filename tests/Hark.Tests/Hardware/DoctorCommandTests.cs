@@ -45,6 +45,7 @@ public class DoctorCommandTests
         Assert.Contains("export HSA_OVERRIDE_GFX_VERSION=10.3.0", text);
         Assert.Contains("gfx1031", text);
         Assert.Contains("large-v3", text);
+        Assert.Contains($"int8: {Hark.Engines.Cpu.Int8KernelSelection.Describe(Hark.Engines.ComputePrecision.Int8)}", text);
         Assert.Equal(report.Advice.Count, text.Split("because ").Length - 1);
     }
 }

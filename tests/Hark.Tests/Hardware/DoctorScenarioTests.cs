@@ -23,16 +23,10 @@ public class DoctorScenarioTests
         r.Advice.FirstOrDefault(a => a.Code == code) ?? throw new Xunit.Sdk.XunitException(
             $"no advice '{code}' among: {string.Join(", ", r.Advice.Select(a => a.Code))}");
 
-    private static FakeMachine Rx7800Xt() =>
-        new FakeMachine()
-            .AmdGpu(110001, simdCount: 120, simdPerCu: 2, deviceId: 0x747e, vramTotal: 16 * GiB, vramUsed: 512L << 20)
-            .Rocm("6.2.0-66", "gfx1030", "gfx1100", "gfx1101", "gfx1102", "gfx90a", "gfx942")
-            .Vulkan("radeon_icd.x86_64.json", "/usr/lib/x86_64-linux-gnu/libvulkan_radeon.so");
-
     [Fact]
     public void Vulkan_devices_are_listed_with_their_capabilities_in_the_json()
     {
-        using var m = Rx7800Xt();
+        using var m = DoctorScenarios.Rx7800Xt();
         m.VulkanDevices.Add(new Hark.Engines.Vulkan.VulkanDeviceInfo(0, "AMD Radeon RX 7800 XT (RADV NAVI32)", "AMD", "Discrete",
             "1.3.289", "radv Mesa 24.2.8", [new(16 * GiB, true), new(24 * GiB, false)], 64, true, true, true, true, true, true, null));
         var json = Json(m.Advise());
@@ -46,7 +40,7 @@ public class DoctorScenarioTests
     [Fact]
     public void Rx7800Xt_with_needless_override_warns_to_unset_it_and_picks_vulkan()
     {
-        using var m = Rx7800Xt();
+        using var m = DoctorScenarios.Rx7800Xt();
         m.Environment["HSA_OVERRIDE_GFX_VERSION"] = "11.0.1";
         var r = m.Advise();
 
@@ -67,7 +61,7 @@ public class DoctorScenarioTests
 
         // The NuGet ONNX Runtime has no MIGraphX provider, so the Vulkan engine drives the GPU.
         Line(r, "onnx.no-rocm");
-        Assert.Equal("vulkan", r.Engine.Engine);
+        Assert.Equal(EngineKind.Managed, r.Engine.Engine);
         Assert.Equal(DeviceKind.Vulkan, r.Engine.Device.Kind);
         var large = r.Models.Single(x => x.Model == "large-v3");
         Assert.Equal(ComputePrecision.Float16, large.Precision);
@@ -78,14 +72,15 @@ public class DoctorScenarioTests
         Assert.True(json.GetProperty("amd_gpus")[0].GetProperty("rocm_support").GetProperty("kernels_shipped").GetBoolean());
         Assert.Equal("6.2.0-66", json.GetProperty("rocm").GetProperty("version").GetString());
         Assert.Equal("11.0.1", json.GetProperty("environment").GetProperty("HSA_OVERRIDE_GFX_VERSION").GetString());
-        Assert.Equal("vulkan", json.GetProperty("engine").GetProperty("engine").GetString());
+        Assert.Equal("managed", json.GetProperty("engine").GetProperty("engine").GetString());
+        Assert.Equal("vulkan", json.GetProperty("engine").GetProperty("device").GetString());
         Assert.Contains(json.GetProperty("advice").EnumerateArray(), a => a.GetProperty("code").GetString() == "override.needless");
     }
 
     [Fact]
     public void Rx7800Xt_with_an_RDNA2_override_is_a_mismatch()
     {
-        using var m = Rx7800Xt();
+        using var m = DoctorScenarios.Rx7800Xt();
         m.Environment["HSA_OVERRIDE_GFX_VERSION"] = "10.3.0";
         var line = Line(m.Advise(), "override.mismatch");
         Assert.Contains("gfx1030 code on a gfx1101", line.Message);
@@ -94,24 +89,18 @@ public class DoctorScenarioTests
     [Fact]
     public void Rx7800Xt_with_a_migraphx_onnx_runtime_uses_onnx_on_rocm()
     {
-        using var m = Rx7800Xt();
+        using var m = DoctorScenarios.Rx7800Xt();
         m.OnnxProviders = ["MIGraphXExecutionProvider", "CPUExecutionProvider"];
         var r = m.Advise();
-        Assert.Equal("onnx", r.Engine.Engine);
+        Assert.Equal(EngineKind.Onnx, r.Engine.Engine);
         Assert.Equal(new EngineDevice(DeviceKind.Rocm, 0), r.Engine.Device);
         Assert.Equal("override.not-needed", Line(r, "override.not-needed").Code);
     }
 
-    private static FakeMachine Rx6700Xt() =>
-        new FakeMachine()
-            .AmdGpu(100301, simdCount: 80, simdPerCu: 2, deviceId: 0x73df, vramTotal: 12 * GiB, vramUsed: 300L << 20)
-            .Rocm("6.2.0-66")
-            .Vulkan("radeon_icd.x86_64.json", "libvulkan_radeon.so");
-
     [Fact]
     public void Rx6700Xt_without_override_is_told_to_export_10_3_0()
     {
-        using var m = Rx6700Xt();
+        using var m = DoctorScenarios.Rx6700Xt();
         var r = m.Advise();
         var gpu = Assert.Single(r.Machine.AmdGpus);
         Assert.Equal("gfx1031", gpu.Target.Name);
@@ -133,7 +122,7 @@ public class DoctorScenarioTests
     [Fact]
     public void Rx6700Xt_with_the_right_override_is_confirmed_and_with_a_wrong_one_corrected()
     {
-        using var m = Rx6700Xt();
+        using var m = DoctorScenarios.Rx6700Xt();
         m.Environment["HSA_OVERRIDE_GFX_VERSION"] = "10.3.0";
         Assert.Equal(AdviceSeverity.Info, Line(m.Advise(), "override.ok").Severity);
         m.Environment["HSA_OVERRIDE_GFX_VERSION"] = "11.0.0";
@@ -145,17 +134,14 @@ public class DoctorScenarioTests
     [Fact]
     public void Mi300x_runs_onnx_on_rocm_with_full_batches_and_no_override()
     {
-        using var m = new FakeMachine(cores: 96, memTotalKb: 1536L << 20)
-            .AmdGpu(90402, simdCount: 1216, simdPerCu: 4, deviceId: 0x74a1, vramTotal: 192 * GiB, vramUsed: 1 * GiB)
-            .Rocm("6.2.0-66", "gfx90a", "gfx942");
-        m.OnnxProviders = ["MIGraphXExecutionProvider", "ROCMExecutionProvider", "CPUExecutionProvider"];
+        using var m = DoctorScenarios.Mi300x();
         var r = m.Advise();
 
         var gpu = Assert.Single(r.Machine.AmdGpus);
         Assert.Equal("gfx942", gpu.Target.Name);
         Assert.Equal(304, gpu.ComputeUnits);
         Assert.Contains("MI300X", gpu.Name);
-        Assert.Equal("onnx", r.Engine.Engine);
+        Assert.Equal(EngineKind.Onnx, r.Engine.Engine);
         Assert.Equal(DeviceKind.Rocm, r.Engine.Device.Kind);
         Line(r, "override.not-needed");
         Assert.DoesNotContain(r.Advice, a => a.Severity == AdviceSeverity.Warning);
@@ -169,10 +155,7 @@ public class DoctorScenarioTests
     [Fact]
     public void Nvidia_only_machine_uses_cuda_when_onnx_runtime_has_it_and_flags_a_stray_override()
     {
-        using var m = new FakeMachine().NvidiaGpu("0000:01:00.0", "NVIDIA GeForce RTX 4090");
-        m.NvidiaSmi = "NVIDIA GeForce RTX 4090, 24564, 1024\n";
-        m.OnnxProviders = ["CUDAExecutionProvider", "CPUExecutionProvider"];
-        m.Environment["HSA_OVERRIDE_GFX_VERSION"] = "10.3.0";
+        using var m = DoctorScenarios.Rtx4090WithCuda();
         var r = m.Advise();
 
         var gpu = Assert.Single(r.Machine.NvidiaGpus);
@@ -180,7 +163,7 @@ public class DoctorScenarioTests
         Assert.Equal(24564L << 20, gpu.MemoryTotalBytes);
         Assert.Equal("550.54.14", r.Machine.NvidiaDriverVersion);
         Assert.Empty(r.Machine.AmdGpus);
-        Assert.Equal("onnx", r.Engine.Engine);
+        Assert.Equal(EngineKind.Onnx, r.Engine.Engine);
         Assert.Equal(DeviceKind.Cuda, r.Engine.Device.Kind);
         Line(r, "override.no-amd-gpu");
 
@@ -193,21 +176,19 @@ public class DoctorScenarioTests
     [Fact]
     public void Nvidia_without_a_cuda_provider_is_warned_and_falls_back_to_vulkan()
     {
-        using var m = new FakeMachine().NvidiaGpu("0000:01:00.0", "NVIDIA GeForce RTX 3060")
-            .Vulkan("nvidia_icd.json", "libGLX_nvidia.so.0");
-        m.NvidiaSmi = "NVIDIA GeForce RTX 3060, 12288, 500\n";
+        using var m = DoctorScenarios.Rtx3060WithoutCuda();
         var r = m.Advise();
         Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu", Line(r, "onnx.no-cuda").Message);
-        Assert.Equal("vulkan", r.Engine.Engine);
+        Assert.Equal(EngineKind.Managed, r.Engine.Engine);
         Json(r);
     }
 
     [Fact]
     public void Cpu_only_machine_without_vnni_runs_managed_float32()
     {
-        using var m = new FakeMachine(cores: 4, memTotalKb: 8L << 20);
+        using var m = DoctorScenarios.CpuOnly();
         var r = m.Advise();
-        Assert.Equal("managed", r.Engine.Engine);
+        Assert.Equal(EngineKind.Managed, r.Engine.Engine);
         Assert.Equal(EngineDevice.Cpu, r.Engine.Device);
         Assert.Equal(4, r.Engine.Threads);
         Assert.Equal((long)((6L << 30) * DoctorAdvisor.HostHeadroom), r.Engine.AvailableBytes);
@@ -235,17 +216,13 @@ public class DoctorScenarioTests
         Assert.Equal(6, json.GetProperty("models").GetArrayLength());
         // This CI machine has no GPU: the managed CPU engine is the answer.
         if (report.Machine.AmdGpus.Count == 0 && report.Machine.NvidiaGpus.Count == 0)
-            Assert.Equal("managed", report.Engine.Engine);
+            Assert.Equal(EngineKind.Managed, report.Engine.Engine);
     }
 
     [Fact]
     public void An_apu_beside_a_discrete_gpu_is_hidden_with_rocr_visible_devices()
     {
-        using var m = new FakeMachine()
-            .AmdGpu(110003, simdCount: 24, simdPerCu: 2, deviceId: 0x15bf, vramTotal: 512L << 20, vramUsed: 100L << 20, apu: true)
-            .AmdGpu(110000, simdCount: 192, simdPerCu: 2, deviceId: 0x744c, vramTotal: 24 * GiB, vramUsed: 1 * GiB)
-            .Rocm("6.2.0-66", "gfx1100")
-            .Vulkan("radeon_icd.x86_64.json", "libvulkan_radeon.so");
+        using var m = DoctorScenarios.ApuBesideDiscreteGpu();
         var r = m.Advise();
         Assert.Equal("export ROCR_VISIBLE_DEVICES=1 (the discrete GPU only)", Line(r, "devices.hide-igpu").Message);
         Assert.Contains("gfx1100", r.Engine.DeviceName);
@@ -256,15 +233,13 @@ public class DoctorScenarioTests
     [Fact]
     public void Without_rocm_the_override_is_only_a_note_and_vulkan_drives_the_gpu()
     {
-        using var m = new FakeMachine()
-            .AmdGpu(100301, simdCount: 80, simdPerCu: 2, deviceId: 0x73df, vramTotal: 12 * GiB, vramUsed: 0)
-            .Vulkan("radeon_icd.x86_64.json", "libvulkan_radeon.so");
+        using var m = DoctorScenarios.AmdWithoutRocm();
         var r = m.Advise();
         var line = Line(r, "override.needed");
         Assert.Equal(AdviceSeverity.Info, line.Severity);
         Assert.StartsWith("if you install ROCm", line.Message);
         Assert.Equal(AdviceSeverity.Info, Line(r, "rocm.missing").Severity);
-        Assert.Equal("vulkan", r.Engine.Engine);
+        Assert.Equal(EngineKind.Managed, r.Engine.Engine);
         Json(r);
     }
 }

@@ -129,7 +129,8 @@ public class MemoryModelTests
         Assert.InRange(max, 1, 63);
         var ex = Assert.Throws<HarkInputException>(() =>
             MemoryModel.EnsureFits(c, ComputePrecision.Float16, 64, 1, twelveGiB, "vulkan:0", options));
-        Assert.Contains($"use --batch-size {max} or less", ex.Message);
+        Assert.Contains($"a batch of {max} or less fits", ex.Message);
+        Assert.DoesNotContain("--", ex.Message);
         Assert.Contains("vulkan:0 has 12.0 GiB", ex.Message);
         MemoryModel.EnsureFits(c, ComputePrecision.Float16, max, 1, twelveGiB, "vulkan:0", options);
 

@@ -1,3 +1,4 @@
+using Hark.Formats.Onnx;
 using CsCheck;
 using Hark.Conversion.Onnx;
 

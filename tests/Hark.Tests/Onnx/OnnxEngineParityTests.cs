@@ -1,3 +1,4 @@
+using Hark.Formats.Onnx;
 using Xunit.Abstractions;
 using System.Runtime.InteropServices;
 using Hark.Conversion.Onnx;

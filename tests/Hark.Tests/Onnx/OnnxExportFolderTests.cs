@@ -1,3 +1,4 @@
+using Hark.Formats.Onnx;
 using System.Security.Cryptography;
 using Hark.Checkpoints;
 using Hark.Conversion;
@@ -82,7 +83,7 @@ public sealed class OnnxExportFolderTests
     {
         var folder = OnnxTestModels.Folder(OnnxPrecision.Float32);
         Assert.True(File.Exists(Path.Combine(folder, "config.json")));
-        Assert.Contains("\"fp32\"", File.ReadAllText(Path.Combine(folder, OnnxExporter.MarkerFile)), StringComparison.Ordinal);
+        Assert.Contains("\"fp32\"", File.ReadAllText(Path.Combine(folder, Hark.Formats.Onnx.OnnxExportMarker.FileName)), StringComparison.Ordinal);
         var converter = ConverterCatalog.Get("onnx");
         Assert.Equal(["fp32", "fp16", "int8", "int4"], converter.Quantizations.Take(4));
 

@@ -1,3 +1,4 @@
+using Hark.Formats.Onnx;
 using System.Runtime.InteropServices;
 using Hark.Checkpoints;
 using Hark.Conversion.Onnx;

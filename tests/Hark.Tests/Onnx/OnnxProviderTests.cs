@@ -1,3 +1,4 @@
+using Hark.Formats.Onnx;
 using Hark.Conversion.Onnx;
 using Hark.Engines.Onnx;
 using Microsoft.ML.OnnxRuntime;
@@ -30,17 +31,6 @@ public sealed class OnnxProviderTests
         Assert.Equal("MIGraphXExecutionProvider", OnnxExecutionProviders.Select(OnnxDevice.Rocm, ["ROCMExecutionProvider", "MIGraphXExecutionProvider", "CPUExecutionProvider"]));
         Assert.Equal("ROCMExecutionProvider", OnnxExecutionProviders.Select(OnnxDevice.Rocm, ["ROCMExecutionProvider", "CPUExecutionProvider"]));
     }
-
-    [Theory]
-    [InlineData("cuda:1", OnnxDevice.Cuda, 1)]
-    [InlineData("MIGraphX", OnnxDevice.MIGraphX, 0)]
-    [InlineData("dml", OnnxDevice.DirectML, 0)]
-    public void Device_names_parse_with_an_optional_index(string text, OnnxDevice device, int index) =>
-        Assert.Equal((device, index), OnnxEngineOptions.ParseDevice(text));
-
-    [Fact]
-    public void An_unknown_device_lists_the_known_ones() =>
-        Assert.Contains("migraphx", Assert.Throws<HarkInputException>(() => OnnxEngineOptions.ParseDevice("vulkan")).Message, StringComparison.Ordinal);
 
     [Fact]
     public void A_folder_without_models_says_what_it_expected()

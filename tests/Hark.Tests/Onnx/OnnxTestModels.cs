@@ -1,3 +1,4 @@
+using Hark.Formats.Onnx;
 using System.Collections.Concurrent;
 using Hark.Checkpoints;
 using Hark.Conversion.Onnx;

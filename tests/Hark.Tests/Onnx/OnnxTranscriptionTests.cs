@@ -1,3 +1,5 @@
+using Hark.Formats.Onnx;
+using Hark.Engines;
 using Hark.Checkpoints;
 using Hark.Conversion.Onnx;
 using Hark.Tests.Transcription;

@@ -26,7 +26,7 @@ public class HfFileWriterTests
         var expectedAdded = ReadMap(Path.Combine(ivrit, "added_tokens.json"));
         Assert.Equal(expectedAdded.Count, added.Count);
         Assert.All(expectedAdded, kv => Assert.Equal(kv.Value, added[kv.Key]));
-        Assert.Empty(Directory.GetFiles(dir.FullName, "*.tmp-*"));
+        Assert.Empty(Directory.GetFiles(dir.FullName, "*tmp*"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Hark.Engines;
 using Hark.Transcription;
 
 namespace Hark.Tests.Transcription;
@@ -34,8 +35,8 @@ public class WhisperModelTests(RandomModelFolder folder) : IClassFixture<RandomM
     {
         var ex = await Assert.ThrowsAsync<HarkInputException>(() => WhisperModel.LoadAsync(folder.Folder, new ModelOptions { Engine = (EngineKind)99 }));
         Assert.Equal("engine", ex.Field);
-        Assert.True(EngineFactory.IsAvailable(EngineKind.Managed));
-        Assert.True(EngineFactory.IsAvailable(EngineKind.Onnx));
+        Assert.NotNull(EngineRegistry.Default.Find(EngineKind.Managed, DeviceKind.Cpu));
+        Assert.NotNull(EngineRegistry.Default.Find(EngineKind.Onnx, DeviceKind.Cpu));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 using Hark.Checkpoints;
+using Hark.IO;
 
 namespace Hark.Conversion.Ct2;
 
@@ -26,6 +27,7 @@ public sealed class Ct2Converter : IModelConverter
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         var q = Ct2Quantizations.Parse(options.Quantization);
+        InputOverlap.ThrowIfReplacesInput(output, source.Folder);
         var spec = Ct2WhisperSpec.For(source.Config);
         SourceParts.ThrowIfAny(SourceParts.Problems(source.Tensors, spec.Variables.SelectMany(v => v.Parts)), source.Folder, "CTranslate2");
         var tokens = WhisperVocabularyFiles.ReadTokens(source.Folder, source.Config.VocabSize);

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Hark.Audio;
 using Hark.Checkpoints;
+using Hark.IO;
 
 namespace Hark.Conversion.Ggml;
 
@@ -51,6 +52,7 @@ public sealed class GgmlConverter : IModelConverter
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         var fileType = GgmlFileTypes.Parse(options.Quantization);
+        InputOverlap.ThrowIfReplacesInput(output, source.Folder);
         var spec = GgmlWhisperSpec.For(source.Config);
         var problems = SourceParts.Problems(source.Tensors, spec.Select(t => new SourcePart(t.Source, t.ElementCount)));
         foreach (var t in spec)

@@ -73,6 +73,7 @@ public sealed class Ct2ModelReader : IDisposable
     {
         if (Directory.Exists(path)) path = System.IO.Path.Combine(path, Ct2ConfigFiles.ModelFile);
         if (!File.Exists(path)) throw new HarkInputException("CTranslate2 model file not found", path);
+        RegularFiles.ThrowIfSpecial(path);
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         try
         {

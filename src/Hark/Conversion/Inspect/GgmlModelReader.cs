@@ -62,6 +62,7 @@ public sealed class GgmlModelReader : IDisposable
     public static GgmlModelReader Open(string path)
     {
         if (!File.Exists(path)) throw new HarkInputException("ggml model file not found", path);
+        RegularFiles.ThrowIfSpecial(path);
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var reader = new GgmlModelReader(path, stream);
         try

@@ -15,6 +15,7 @@ public static class ModelInspector
     {
         if (File.Exists(path))
         {
+            RegularFiles.ThrowIfSpecial(path);
             if (GgmlModelReader.HasMagic(path)) return ModelFormat.Ggml;
             if (Path.GetFileName(path) == Ct2ConfigFiles.ModelFile) return ModelFormat.CTranslate2;
             if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return ModelFormat.Onnx;

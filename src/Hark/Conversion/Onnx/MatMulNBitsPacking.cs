@@ -1,3 +1,4 @@
+using Hark.Formats.Onnx;
 namespace Hark.Conversion.Onnx;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Hark.Formats.Onnx;
 using Hark.Checkpoints;
 
 namespace Hark.Conversion.Onnx;

@@ -1,6 +1,7 @@
-using System.Text.Json.Nodes;
+using Hark.Formats.Onnx;
 using Hark.Checkpoints;
-using DataType = Hark.Conversion.Onnx.Proto.TensorProto.Types.DataType;
+using Hark.IO;
+using DataType = Hark.Formats.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace Hark.Conversion.Onnx;
 
@@ -36,9 +37,6 @@ public sealed record OnnxExportOptions
 /// </summary>
 public static class OnnxExporter
 {
-    /// <summary>Name of the file recording how Hark exported the folder.</summary>
-    public const string MarkerFile = "hark_onnx.json";
-
     /// <summary>Files copied from the checkpoint folder when present.</summary>
     public static IReadOnlyList<string> SideFiles { get; } =
     [
@@ -52,40 +50,31 @@ public static class OnnxExporter
         IProgress<ConversionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var target = Path.GetFullPath(output).TrimEnd(Path.DirectorySeparatorChar);
+        InputOverlap.ThrowIfReplacesInput(target, source.Folder);
         if (File.Exists(target)) throw new HarkInputException("is a file; the ONNX export writes a folder", target);
         if (Directory.Exists(target) && !options.Force)
             throw new HarkInputException("already exists; pass --force to replace it", target);
-        var parent = Path.GetDirectoryName(target) ?? ".";
-        Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(temp);
-        try
+        using var atomic = AtomicOutput.ForFolder(target, options.Force);
+        var temp = atomic.TempPath;
+        var files = new List<(string File, Action<OnnxGraphBuilder, WhisperOnnxGraphs> Build, bool Encoder)>
         {
-            var files = new List<(string File, Action<OnnxGraphBuilder, WhisperOnnxGraphs> Build, bool Encoder)>
-            {
-                (OptimumNames.EncoderFile, (g, w) => w.Encoder(g), true),
-                (OptimumNames.DecoderFile, (g, w) => w.Decoder(g), false),
-                (OptimumNames.DecoderWithPastFile, (g, w) => w.DecoderWithPast(g), false),
-            };
-            if (options.Merged) files.Add((OptimumNames.DecoderMergedFile, (g, w) => w.DecoderMerged(g), false));
-            long bytes = 0;
-            for (var i = 0; i < files.Count; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var (file, build, encoder) = files[i];
-                progress?.Report(new ConversionProgress(i, files.Count, bytes, file));
-                bytes += WriteModel(source, Path.Combine(temp, file), options, encoder, build);
-            }
-            CopySideFiles(source, temp, options);
-            progress?.Report(new ConversionProgress(files.Count, files.Count, bytes, ""));
+            (OptimumNames.EncoderFile, (g, w) => w.Encoder(g), true),
+            (OptimumNames.DecoderFile, (g, w) => w.Decoder(g), false),
+            (OptimumNames.DecoderWithPastFile, (g, w) => w.DecoderWithPast(g), false),
+        };
+        if (options.Merged) files.Add((OptimumNames.DecoderMergedFile, (g, w) => w.DecoderMerged(g), false));
+        long bytes = 0;
+        for (var i = 0; i < files.Count; i++)
+        {
             cancellationToken.ThrowIfCancellationRequested();
-            Publish(temp, target);
+            var (file, build, encoder) = files[i];
+            progress?.Report(new ConversionProgress(i, files.Count, bytes, file));
+            bytes += WriteModel(source, Path.Combine(temp, file), options, encoder, build);
         }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
+        CopySideFiles(source, temp, options);
+        progress?.Report(new ConversionProgress(files.Count, files.Count, bytes, ""));
+        cancellationToken.ThrowIfCancellationRequested();
+        atomic.Commit();
     }
 
     private static long WriteModel(WhisperCheckpoint source, string path, OnnxExportOptions options, bool encoder,
@@ -131,31 +120,6 @@ public static class OnnxExporter
         }
         var config = Path.Combine(temp, "config.json");
         if (!File.Exists(config)) File.WriteAllText(config, WhisperConfigFile.ToJson(source.Config));
-        var marker = new JsonObject { ["producer"] = "hark", ["precision"] = options.Precision.ToName(), ["opset"] = OnnxModelFile.Opset, ["contrib_ops"] = options.ContribOps };
-        File.WriteAllText(Path.Combine(temp, MarkerFile), marker.ToJsonString() + "\n");
-    }
-
-    private static void Publish(string temp, string target)
-    {
-        if (!Directory.Exists(target))
-        {
-            Directory.Move(temp, target);
-            return;
-        }
-        // --force: move the old folder aside first so the target is never half old, half new.
-        var old = temp + ".old";
-        Directory.Move(target, old);
-        Directory.Move(temp, target);
-        TryDelete(old);
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        File.WriteAllText(Path.Combine(temp, OnnxExportMarker.FileName), OnnxExportMarker.Json(options.Precision, OnnxModelFile.Opset, options.ContribOps));
     }
 }

@@ -1,4 +1,5 @@
-using Hark.Conversion.Onnx.Proto;
+using Hark.Formats.Onnx;
+using Hark.Formats.Onnx.Proto;
 
 namespace Hark.Conversion.Onnx;
 

@@ -1,6 +1,7 @@
+using Hark.Formats.Onnx;
 using System.Runtime.InteropServices;
 using Hark.Checkpoints;
-using DataType = Hark.Conversion.Onnx.Proto.TensorProto.Types.DataType;
+using DataType = Hark.Formats.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace Hark.Conversion.Onnx;
 

@@ -1,7 +1,8 @@
+using Hark.Formats.Onnx;
 using Hark.Checkpoints;
-using static Hark.Conversion.Onnx.OnnxGraphBuilder;
-using static Hark.Conversion.Onnx.OptimumNames;
-using DataType = Hark.Conversion.Onnx.Proto.TensorProto.Types.DataType;
+using static Hark.Formats.Onnx.OnnxGraphBuilder;
+using static Hark.Formats.Onnx.OptimumNames;
+using DataType = Hark.Formats.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace Hark.Conversion.Onnx;
 

@@ -20,13 +20,16 @@ public sealed unsafe class CpuBackend : IOpBackend
 
     /// <summary>Creates the backend.</summary>
     /// <param name="threads">Compute threads; 0 uses every core.</param>
-    public CpuBackend(int threads = 0)
+    /// <param name="int8">How int8 weights are multiplied; <see cref="Int8Kernel.Auto"/> picks from the CPU's features.</param>
+    /// <exception cref="HarkInputException"><paramref name="int8"/> names a kernel this CPU cannot run.</exception>
+    public CpuBackend(int threads = 0, Int8Kernel int8 = Int8Kernel.Auto)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        Int8 = Int8KernelSelection.Resolve(int8);
         Threads = threads == 0 ? Environment.ProcessorCount : threads;
         _team = new ThreadTeam(Threads);
         _scratch = new WorkerScratch(Threads);
-        _linear = new LinearJob(_scratch);
+        _linear = new LinearJob(_scratch, Int8);
         _attention = new AttentionJob(_scratch);
     }
 
@@ -35,6 +38,9 @@ public sealed unsafe class CpuBackend : IOpBackend
 
     /// <inheritdoc />
     public int Threads { get; }
+
+    /// <summary>The int8 kernel in use (resolved from the option: never <see cref="Int8Kernel.Auto"/>).</summary>
+    public Int8Kernel Int8 { get; }
 
     /// <summary>The micro-kernel family in use (<c>avx512</c>, <c>avx2</c> or <c>scalar</c>).</summary>
     public static string KernelName => GemmKernels.Path.ToString().ToLowerInvariant();
@@ -234,6 +240,7 @@ public sealed unsafe class CpuBackend : IOpBackend
         _team.Dispose();
         _scratch.Dispose();
         _attention.Dispose();
+        _linear.Dispose();
     }
 
     private static CpuTensor Dense(IDeviceTensor t) =>

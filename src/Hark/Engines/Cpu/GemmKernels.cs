@@ -77,6 +77,57 @@ internal static unsafe class GemmKernels
         }
     }
 
+    /// <summary>
+    /// <see cref="Block{TL}"/> for int8 panels in their k-quad-major layout: the float32 reference path. Each panel
+    /// slab is widened (exactly) into <paramref name="slab"/> and the fp32 kernel runs on it, so the sums are those of
+    /// float32 weights <c>q·1</c> in the fixed K-block order; the per-row scale comes in the epilogue.
+    /// </summary>
+    public static void BlockInt8Widened(float* a, nint lda, int mCount, byte* panels, long panelBytes, int pCount, int k, float* c, nint ldc, float* slab)
+    {
+        var path = Path;
+        for (var k0 = 0; k0 < k; k0 += KC)
+        {
+            var kc = Math.Min(KC, k - k0);
+            for (var p = 0; p < pCount; p++)
+            {
+                // KC is a multiple of 4, so a K block starts on a quad: its bytes begin at k0·32.
+                WidenInt8Quads(panels + p * panelBytes + (long)k0 * NR, kc, slab);
+                Tiles<Float32Loader>(path, a + k0, lda, mCount, (byte*)slab, kc, c + p * NR, ldc, k0 > 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Widens <paramref name="kc"/> k of a k-quad-major int8 panel to a k-major float32 slab (rounded up to whole
+    /// quads: the slab holds <see cref="KC"/> rows and the padding bytes are zeros).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WidenInt8Quads(byte* source, int kc, float* destination)
+    {
+        const int quad = PackedWeight.Int8Group;
+        var groups = (kc + quad - 1) / quad;
+        for (var g = 0; g < groups; g++, source += quad * NR, destination += quad * NR)
+        {
+            if (Path == KernelPath.Avx512)
+            {
+                // Byte r of each 32-bit lane is k = 4g + r: shift it to the top, then an arithmetic shift sign-extends.
+                var lo = Vector512.Load((int*)source);
+                var hi = Vector512.Load((int*)source + 16);
+                for (var r = 0; r < quad; r++)
+                {
+                    var up = 24 - 8 * r;
+                    Vector512.ConvertToSingle((lo << up) >> 24).Store(destination + r * NR);
+                    Vector512.ConvertToSingle((hi << up) >> 24).Store(destination + r * NR + 16);
+                }
+            }
+            else
+            {
+                for (var j = 0; j < NR; j++)
+                    for (var r = 0; r < quad; r++) destination[r * NR + j] = ((sbyte*)source)[j * quad + r];
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tiles<TL>(KernelPath path, float* a, nint lda, int mCount, byte* b, int kc, float* c, nint ldc, bool accumulate)
         where TL : struct, IWeightLoader

@@ -8,7 +8,11 @@ namespace Hark.Engines.Cpu;
 /// <c>y (+)= act(x · Wᵀ · scale + bias)</c> split into tasks of <see cref="GemmKernels.MC"/> rows × <see cref="PanelsPerTask"/>
 /// panels. Each task accumulates into its worker's scratch tile, then runs the epilogue while the tile is hot.
 /// </summary>
-internal sealed unsafe class LinearJob(WorkerScratch scratch) : ITeamJob
+/// <remarks>
+/// int8 weights go through <paramref name="int8"/>: the integer kernels quantise the activation rows once per op
+/// (<see cref="QuantizedActivations"/>), then every task multiplies bytes; the float32 reference widens the weights.
+/// </remarks>
+internal sealed unsafe class LinearJob(WorkerScratch scratch, Int8Kernel int8) : ITeamJob, IDisposable
 {
     /// <summary>Panels (of 32 outputs) per task: 128 columns.</summary>
     public const int PanelsPerTask = 4;
@@ -25,6 +29,10 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch) : ITeamJob
     private bool _accumulate;
     private int _nChunks;
     private int _panelsPerTask;
+    private readonly QuantizedActivations _quantized = new();
+
+    /// <summary>The int8 kernel in use (resolved, never <see cref="Int8Kernel.Auto"/>).</summary>
+    public Int8Kernel Int8 => int8;
 
     public void Run(ThreadTeam team, float* x, int ldx, int m, PackedWeight w, float* bias, byte* y, TensorDType yType, int ldy, Activation activation, bool accumulate)
     {
@@ -44,6 +52,8 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch) : ITeamJob
         _panelsPerTask = m == 1 ? (w.Panels >= 8 * team.Size ? PanelsPerTask : 1) : m <= 16 ? 1 : PanelsPerTask;
         _nChunks = (w.Panels + _panelsPerTask - 1) / _panelsPerTask;
         var mChunks = (m + GemmKernels.MC - 1) / GemmKernels.MC;
+        if (w.DType == TensorDType.Int8 && int8 != Int8Kernel.Float32Reference)
+            _quantized.Quantize(team, x, ldx, m, w.Columns, w.PaddedColumns, int16: int8 == Int8Kernel.Avx2);
         team.Run(this, mChunks * _nChunks);
         _w = null!;
     }
@@ -72,8 +82,14 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch) : ITeamJob
             case TensorDType.BFloat16:
                 GemmKernels.Block<BFloat16Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc, scratch.Slab(worker));
                 break;
+            case TensorDType.Int8 when int8 == Int8Kernel.AvxVnni:
+                VnniGemm.Block(_quantized.Values + (long)m0 * _quantized.Stride, _quantized.Stride, _quantized.Scales + m0, mCount, _w, p0, pCount, c, ldc);
+                break;
+            case TensorDType.Int8 when int8 == Int8Kernel.Avx2:
+                Avx2Int8Gemm.Block((short*)_quantized.Values + (long)m0 * _quantized.Stride, _quantized.Stride, _quantized.Scales + m0, mCount, _w, p0, pCount, c, ldc);
+                break;
             case TensorDType.Int8:
-                GemmKernels.Block<Int8Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc, scratch.Slab(worker));
+                GemmKernels.BlockInt8Widened(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc, scratch.Slab(worker));
                 break;
             default:
                 throw new InvalidOperationException($"unsupported weight dtype {_w.DType}");
@@ -97,4 +113,7 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch) : ITeamJob
             else row.CopyTo(y);
         }
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _quantized.Dispose();
 }

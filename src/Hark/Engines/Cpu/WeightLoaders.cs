@@ -80,19 +80,3 @@ internal readonly unsafe struct BFloat16Loader : IWeightLoader
 
     public static float LoadScalar(byte* p) => BitConverter.Int32BitsToSingle(*(ushort*)p << 16);
 }
-
-/// <summary>int8 weights; the per-row scale is applied once in the GEMM epilogue, not per element.</summary>
-internal readonly unsafe struct Int8Loader : IWeightLoader
-{
-    public static int ElementSize => 1;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Load512(byte* p) =>
-        Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load((sbyte*)p)));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Load256(byte* p) =>
-        Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Vector128.Load((sbyte*)p)));
-
-    public static float LoadScalar(byte* p) => *(sbyte*)p;
-}

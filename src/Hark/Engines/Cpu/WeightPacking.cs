@@ -53,13 +53,20 @@ internal static unsafe class WeightPacking
                         }
                     case TensorDType.Int8:
                         {
-                            var dst = (sbyte*)packed.Data + baseOffset;
+                            var dst = (sbyte*)packed.Data;
                             var max = 0f;
                             foreach (var v in src) max = Math.Max(max, Math.Abs(v));
                             var scale = max / 127f;
                             scales[row] = scale;
                             var inverse = scale > 0 ? 1f / scale : 0f;
-                            for (var i = 0; i < k; i++) dst[(long)i * NR] = (sbyte)Math.Clamp(MathF.Round(src[i] * inverse), -127f, 127f);
+                            var sum = 0;
+                            for (var i = 0; i < k; i++)
+                            {
+                                var q = (sbyte)Math.Clamp(MathF.Round(src[i] * inverse), -127f, 127f);
+                                dst[packed.Offset(row, i)] = q;
+                                sum += q;
+                            }
+                            packed.Sums[row] = sum;
                             break;
                         }
                     default:
@@ -110,7 +117,7 @@ internal static unsafe class WeightPacking
                 break;
             case TensorDType.Int8:
                 var scale = w.Scales[row];
-                for (var i = 0; i < k; i++) destination[i] = ((sbyte*)w.Data)[offset + (long)i * NR] * scale;
+                for (var i = 0; i < k; i++) destination[i] = ((sbyte*)w.Data)[w.Offset(row, i)] * scale;
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(w), w.DType, "unknown weight dtype");

@@ -1,4 +1,4 @@
-using Hark.Conversion.Onnx;
+using Hark.Formats.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Hark.Engines.Onnx;

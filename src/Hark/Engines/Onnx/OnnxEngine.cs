@@ -1,6 +1,5 @@
-using System.Text.Json.Nodes;
 using Hark.Checkpoints;
-using Hark.Conversion.Onnx;
+using Hark.Formats.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -230,20 +229,14 @@ public sealed class OnnxEngine : IWhisperEngine
         throw new HarkInputException($"needs {OptimumNames.DecoderMergedFile}, or both {OptimumNames.DecoderFile} and {OptimumNames.DecoderWithPastFile}", dir);
     }
 
-    private static ComputePrecision Precision(string dir)
+    private static ComputePrecision Precision(string dir) => OnnxExportMarker.ReadPrecision(dir) switch
     {
-        var marker = Path.Combine(dir, OnnxExporter.MarkerFile);
-        if (!File.Exists(marker)) return ComputePrecision.Default;
-        var name = JsonNode.Parse(File.ReadAllText(marker))?["precision"]?.GetValue<string>();
-        return name switch
-        {
-            "fp32" => ComputePrecision.Float32,
-            "fp16" => ComputePrecision.Float16,
-            "int8" or "int8-weight-only" => ComputePrecision.Int8,
-            "int4" => ComputePrecision.Int4,
-            _ => ComputePrecision.Default,
-        };
-    }
+        OnnxPrecision.Float32 => ComputePrecision.Float32,
+        OnnxPrecision.Float16 => ComputePrecision.Float16,
+        OnnxPrecision.Int8 or OnnxPrecision.Int8WeightOnly => ComputePrecision.Int8,
+        OnnxPrecision.Int4 => ComputePrecision.Int4,
+        _ => ComputePrecision.Default,
+    };
 
     private static long FileBytes(string path)
     {

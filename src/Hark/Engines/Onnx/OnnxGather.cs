@@ -1,8 +1,8 @@
 using Google.Protobuf;
-using Hark.Conversion.Onnx;
+using Hark.Formats.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using DataType = Hark.Conversion.Onnx.Proto.TensorProto.Types.DataType;
+using DataType = Hark.Formats.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace Hark.Engines.Onnx;
 

@@ -1,4 +1,6 @@
-namespace Hark.Checkpoints;
+using Hark.Checkpoints;
+
+namespace Hark.Conversion;
 
 /// <summary>What <see cref="RandomModelWriter.Write"/> produces.</summary>
 public sealed record RandomModelOptions

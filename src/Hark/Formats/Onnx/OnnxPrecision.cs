@@ -1,4 +1,4 @@
-namespace Hark.Conversion.Onnx;
+namespace Hark.Formats.Onnx;
 
 /// <summary>How an ONNX export stores weights and computes.</summary>
 public enum OnnxPrecision

@@ -1,8 +1,8 @@
 using Google.Protobuf;
-using Hark.Conversion.Onnx.Proto;
-using DataType = Hark.Conversion.Onnx.Proto.TensorProto.Types.DataType;
+using Hark.Formats.Onnx.Proto;
+using DataType = Hark.Formats.Onnx.Proto.TensorProto.Types.DataType;
 
-namespace Hark.Conversion.Onnx;
+namespace Hark.Formats.Onnx;
 
 /// <summary>
 /// Appends nodes, inputs, outputs and initializers to one <see cref="GraphProto"/>. A builder for an

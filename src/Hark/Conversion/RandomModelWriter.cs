@@ -1,6 +1,8 @@
+using Hark.Checkpoints;
+using Hark.IO;
 using Hark.Tokenization;
 
-namespace Hark.Checkpoints;
+namespace Hark.Conversion;
 
 /// <summary>
 /// Writes a complete Hugging Face style Whisper folder with deterministic random weights
@@ -58,7 +60,7 @@ public static class RandomModelWriter
             if (!File.Exists(destination))
             {
                 using var input = File.OpenRead(source);
-                AtomicFile.Write(destination, output => input.CopyTo(output));
+                AtomicOutput.WriteFile(destination, output => input.CopyTo(output));
             }
         }
 
@@ -117,7 +119,7 @@ public static class RandomModelWriter
     {
         try
         {
-            return GenerationConfigFile.ForModel(config);
+            return GenerationConfigDefaults.ForModel(config);
         }
         catch (ArgumentOutOfRangeException)
         {

@@ -1,7 +1,7 @@
 using Google.Protobuf;
-using Hark.Conversion.Onnx.Proto;
+using Hark.Formats.Onnx.Proto;
 
-namespace Hark.Conversion.Onnx;
+namespace Hark.Formats.Onnx;
 
 /// <summary>Wraps graphs into models and reads/writes model files.</summary>
 internal static class OnnxModelFile

@@ -1,4 +1,4 @@
-namespace Hark.Conversion.Onnx;
+namespace Hark.Formats.Onnx;
 
 /// <summary>
 /// File, input, output and dynamic-axis names of Hugging Face Optimum's Whisper export (the layout

@@ -1,7 +1,7 @@
 using Google.Protobuf;
-using Hark.Conversion.Onnx.Proto;
+using Hark.Formats.Onnx.Proto;
 
-namespace Hark.Conversion.Onnx;
+namespace Hark.Formats.Onnx;
 
 /// <summary>Where initializer bytes go: inside the model file, or an external data file beside it.</summary>
 internal interface IOnnxInitializerSink
