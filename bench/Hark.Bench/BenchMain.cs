@@ -47,5 +47,6 @@ internal static partial class BenchSuites
         LogitsDump.Register();
         GemmBench.Register();
         LoadBench.Register();
+        JobsBench.Register();
     }
 }

@@ -13,6 +13,8 @@ internal static class CommandCatalog
         yield return DoctorCommand.Create();
         yield return BenchCommand.Create();
         yield return CacheCommand.Create();
+        yield return WorkerCommand.Create();
+        yield return JobsCommand.Create();
         yield return DevCommand.Create();
     }
 }

@@ -98,33 +98,54 @@ internal static class TranscribeCommand
     private static readonly Option<string> OutputDir = new("--output-dir", "-o") { Description = "Where transcripts are written.", DefaultValueFactory = _ => "." };
     private static readonly Option<bool> Json = new("--json") { Description = "Print machine-readable results on stdout." };
 
+    /// <summary>Model and engine options, shared with <c>hark worker</c>.</summary>
+    internal static Option[] EngineOptions => [Model, TokenizerFix, Engine, Device, ComputeType, Threads, NoCache];
+
+    /// <summary>Decoding options, shared with <c>hark jobs submit</c> (job options travel with the job).</summary>
+    internal static Option[] DecodingOptions =>
+    [
+        Language, Task, BeamSize, BestOf, Patience, LengthPenalty, Temperature, TemperatureIncrement, InitialPrompt, Prefix, Hotwords,
+        ConditionOnPreviousText, NoSpeechThreshold, CompressionRatioThreshold, LogProbThreshold, MaxNewTokens, RepetitionPenalty,
+        NoRepeatNgramSize, WithoutTimestamps, SuppressTokens, ClipTimestamps, VadFilter, VadParameters,
+    ];
+
     public static Command Create()
     {
         var command = new Command("transcribe", "Transcribe audio files with a Whisper model (openai-whisper's algorithm).");
         command.Arguments.Add(Audio);
-        Option[] options =
-        [
-            Model, TokenizerFix, Engine, Device, ComputeType, Threads, NoCache, Language, Task, BeamSize, BestOf, Patience, LengthPenalty, Temperature,
-            TemperatureIncrement, InitialPrompt, Prefix, Hotwords, ConditionOnPreviousText, NoSpeechThreshold, CompressionRatioThreshold,
-            LogProbThreshold, MaxNewTokens, RepetitionPenalty, NoRepeatNgramSize, WithoutTimestamps, SuppressTokens, ClipTimestamps,
-            VadFilter, VadParameters, OutputFormat, OutputDir, Json,
-        ];
-        foreach (var o in options) command.Options.Add(o);
+        foreach (var o in (Option[])[.. EngineOptions, .. DecodingOptions, OutputFormat, OutputDir, Json]) command.Options.Add(o);
         command.SetAction((parse, ct) => TranscribeRunner.RunAsync(Read(parse), ct));
         return command;
     }
 
     internal static TranscribeRequest Read(ParseResult p)
     {
-        var model = new ModelOptions
-        {
-            Engine = CliParsing.Engine(p.GetValue(Engine)!),
-            Device = CliParsing.Device(p.GetValue(Device)!),
-            Precision = CliParsing.Precision(p.GetValue(ComputeType)!),
-            Threads = ArgumentRanges.Threads(p.GetValue(Threads)),
-            Tokenizer = p.GetValue(TokenizerFix) ? new TokenizerOptions { UseCanonicalMerges = true } : null,
-            WeightCache = p.GetValue(NoCache) ? null : Engines.Cache.WeightCache.FromEnvironment(),
-        };
+        var model = ReadEngine(p);
+        var transcription = ReadDecoding(p);
+        var audio = p.GetValue(Audio)!;
+        var formats = TranscriptWriter.Parse(p.GetValue(OutputFormat)!);
+        var outputDir = p.GetValue(OutputDir)!;
+        return new TranscribeRequest(audio, p.GetValue(Model)!, model, transcription, formats, outputDir, p.GetValue(Json),
+            TranscriptFiles.Plan(audio, outputDir, formats));
+    }
+
+    /// <summary>The model path or alias given with <c>--model</c>.</summary>
+    internal static string ReadModelPath(ParseResult p) => p.GetValue(Model)!;
+
+    /// <summary>Reads <see cref="EngineOptions"/>.</summary>
+    internal static ModelOptions ReadEngine(ParseResult p) => new()
+    {
+        Engine = CliParsing.Engine(p.GetValue(Engine)!),
+        Device = CliParsing.Device(p.GetValue(Device)!),
+        Precision = CliParsing.Precision(p.GetValue(ComputeType)!),
+        Threads = ArgumentRanges.Threads(p.GetValue(Threads)),
+        Tokenizer = p.GetValue(TokenizerFix) ? new TokenizerOptions { UseCanonicalMerges = true } : null,
+        WeightCache = p.GetValue(NoCache) ? null : Engines.Cache.WeightCache.FromEnvironment(),
+    };
+
+    /// <summary>Reads <see cref="DecodingOptions"/>, checking ranges and the library's decoding rules before any audio is read.</summary>
+    internal static TranscriptionOptions ReadDecoding(ParseResult p)
+    {
         var beam = ArgumentRanges.Candidates(p.GetValue(BeamSize), "--beam-size");
         ArgumentRanges.FiniteList(p.GetValue(Temperature)!, "--temperature");
         var transcription = new TranscriptionOptions
@@ -154,12 +175,8 @@ internal static class TranscribeCommand
             VadFilter = p.GetValue(VadFilter),
             VadParameters = p.GetValue(VadParameters) is { } vad ? VadOptions.Parse(vad) : new VadOptions(),
         };
-        DecodingRules.Validate(transcription); // the library's rules, checked before any audio is read
-        var audio = p.GetValue(Audio)!;
-        var formats = TranscriptWriter.Parse(p.GetValue(OutputFormat)!);
-        var outputDir = p.GetValue(OutputDir)!;
-        return new TranscribeRequest(audio, p.GetValue(Model)!, model, transcription, formats, outputDir, p.GetValue(Json),
-            TranscriptFiles.Plan(audio, outputDir, formats));
+        DecodingRules.Validate(transcription);
+        return transcription;
     }
 }
 
