@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Hark.Conversion.Onnx.Proto;
+using Hark.Formats.Onnx.Proto;
 using Google.Protobuf;
 using static Hark.Tests.Fuzz.FuzzCase;
 

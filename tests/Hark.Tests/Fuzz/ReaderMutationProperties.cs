@@ -89,7 +89,7 @@ public sealed class ReaderMutationProperties
         using var dir = Fixtures.TempDir();
         var config = WhisperPresets.Get("test");
         Law(dir.File("config.json"), Hark.Tests.Fuzz.CheckpointCorpus.Utf8(WhisperConfigFile.ToJson(config)), int.MaxValue, p => WhisperConfigFile.Read(p));
-        Law(dir.File("generation_config.json"), CheckpointCorpus.Utf8(GenerationConfigFile.ToJson(GenerationConfigFile.ForModel(config), config)), int.MaxValue,
+        Law(dir.File("generation_config.json"), CheckpointCorpus.Utf8(GenerationConfigFile.ToJson(Hark.Conversion.GenerationConfigDefaults.ForModel(config), config)), int.MaxValue,
             p => GenerationConfigFile.Validate(GenerationConfigFile.Read(p), config, p));
     }
 

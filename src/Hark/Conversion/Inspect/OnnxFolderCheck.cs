@@ -1,3 +1,4 @@
+using Hark.Formats.Onnx;
 using Hark.Conversion.Onnx;
 
 namespace Hark.Conversion.Inspect;
