@@ -65,11 +65,11 @@ internal static class WhisperVocabularyFiles
         return result;
     }
 
-    /// <summary>A byte-level BPE vocabulary holds at least the 256 single-byte tokens; fewer means a broken vocab.json.</summary>
+    /// <summary>An empty vocab.json would make a model that decodes nothing (a GGML file with 0 tokens): refuse it.</summary>
     private static void CheckBpeCount(string folder, int count)
     {
-        if (count < 256)
-            throw new HarkInputException($"holds {count} tokens; expected a byte-level BPE vocabulary (at least the 256 byte tokens, 50257 for Whisper)", Path.Combine(folder, VocabFile));
+        if (count == 0)
+            throw new HarkInputException("holds no tokens; expected Whisper's byte-level BPE vocabulary (50257 entries)", Path.Combine(folder, VocabFile));
     }
 
     private static List<(string Token, int Id)> ReadMap(string folder, string file, bool required)

@@ -19,6 +19,19 @@ public sealed class FullDiskTests
         }
     }
 
+    [TmpfsFact]
+    public async Task Writing_a_transcript_onto_a_full_disk_fails_in_one_line()
+    {
+        using var disk = new SmallDisk();
+        disk.Fill();
+        // A few greedy tokens are enough: the point is the write, not the decoding.
+        var (code, stderr, _) = await HostileKit.RunAsync("transcribe", FuzzSeeds.Get.WavInt16, "--model", FuzzSeeds.Get.Hf, "--output-dir", disk.Path,
+            "--language", "en", "--temperature", "0", "--beam-size", "1", "--max-new-tokens", "4", "--without-timestamps");
+        Assert.Equal(1, code);
+        HostileKit.AssertOneCleanLine(stderr, "transcribe");
+        Assert.Contains("space", stderr, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>A 1 MiB tmpfs mounted for the test (needs root), unmounted on dispose.</summary>
     private sealed class SmallDisk : IDisposable
     {
