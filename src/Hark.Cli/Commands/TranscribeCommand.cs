@@ -134,12 +134,11 @@ internal static class TranscribeCommand
     /// <summary>Reads <see cref="DecodingOptions"/>.</summary>
     internal static TranscriptionOptions ReadDecoding(ParseResult p)
     {
-        var beam = p.GetValue(BeamSize);
         var transcription = new TranscriptionOptions
         {
             Language = CliParsing.Language(p.GetValue(Language)),
             Task = CliParsing.Task(p.GetValue(Task)!),
-            BeamSize = beam > 1 ? beam : null,
+            BeamSize = p.GetValue(BeamSize),
             BestOf = CliParsing.Positive(p.GetValue(BestOf), "best-of"),
             Patience = p.GetValue(Patience),
             LengthPenalty = p.GetValue(LengthPenalty),
@@ -160,9 +159,7 @@ internal static class TranscribeCommand
             VadFilter = p.GetValue(VadFilter),
             VadParameters = p.GetValue(VadParameters) is { } vad ? VadOptions.Parse(vad) : new VadOptions(),
         };
-        if (beam < 1) throw new HarkInputException($"must be at least 1, got {beam}", field: "--beam-size");
-        if (transcription.Patience is not null && transcription.BeamSize is null)
-            throw new HarkInputException("patience requires --beam-size above 1", field: "--patience");
+        DecodingRules.Validate(transcription); // the library's rules, checked before any audio is read
         return transcription;
     }
 }

@@ -8,7 +8,7 @@ namespace Hark.Decoding;
 /// than <c>max_initial_timestamp</c>, and a timestamp is forced when the total probability of all timestamps
 /// beats every single text token.
 /// </summary>
-public sealed class ApplyTimestampRules : ILogitFilter
+internal sealed class ApplyTimestampRules : ILogitFilter
 {
     private readonly SpecialTokens _special;
     private readonly int _sampleBegin;

@@ -10,7 +10,8 @@ public sealed record DecodingOptions
     /// <summary>Transcribe or translate.</summary>
     public WhisperTask Task { get; init; } = WhisperTask.Transcribe;
 
-    /// <summary>Language code (<c>en</c>, <c>no</c>, …); null detects it per window on multilingual models.</summary>
+    /// <summary>Language code (<c>en</c>, <c>no</c>, …); required for multilingual models (detect it first with
+    /// <see cref="LanguageDetector"/>).</summary>
     public string? Language { get; init; }
 
     /// <summary>0 for greedy or beam search, &gt; 0 to sample.</summary>
@@ -44,6 +45,10 @@ public sealed record DecodingOptions
 
     /// <summary>Tokens to suppress; <c>-1</c> stands for the non-speech symbol set. Default <c>[-1]</c>.</summary>
     public IReadOnlyList<int> SuppressTokens { get; init; } = [-1];
+
+    /// <summary>Tokens forbidden as the first sampled token whatever <see cref="SuppressBlank"/> says (the model folder's
+    /// <c>begin_suppress_tokens</c>).</summary>
+    public IReadOnlyList<int> BeginSuppressTokens { get; init; } = [];
 
     /// <summary>Forbid a blank or end-of-text as the first sampled token.</summary>
     public bool SuppressBlank { get; init; } = true;

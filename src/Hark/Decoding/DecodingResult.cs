@@ -3,11 +3,8 @@ namespace Hark.Decoding;
 /// <summary>The decoded text of one window (openai <c>DecodingResult</c>).</summary>
 public sealed record DecodingResult
 {
-    /// <summary>Language code used (given or detected).</summary>
+    /// <summary>Language code decoded with.</summary>
     public required string Language { get; init; }
-
-    /// <summary>Probability per language code, when it was detected for this window.</summary>
-    public IReadOnlyDictionary<string, double>? LanguageProbs { get; init; }
 
     /// <summary>Sampled tokens (timestamps included, prompt and end-of-text excluded).</summary>
     public required int[] Tokens { get; init; }

@@ -5,7 +5,7 @@ namespace Hark.Decoding;
 
 /// <summary>
 /// Decodes one or more 30-second windows with the same options (openai-whisper <c>DecodingTask</c>): builds the
-/// prompt, optionally detects the language, runs every sequence of every window (beams or samples) through one
+/// prompt, runs every sequence of every window (beams or samples) through one
 /// <see cref="IDecoderSession.Step"/> per token, applies the logit filters, and ranks the candidates.
 /// Not thread-safe; create one per decoding call.
 /// </summary>
@@ -29,8 +29,8 @@ public sealed class DecodingTask
     {
         _engine = engine;
         _tokenizer = tokenizer;
-        _options = Verify(options);
         _special = tokenizer.Special;
+        _options = Verify(options);
         _groupSize = options.BeamSize ?? options.BestOf ?? 1;
         _contextLength = engine.Config.MaxTargetPositions;
         _sampleLen = options.SampleLen ?? _contextLength / 2;
@@ -40,53 +40,43 @@ public sealed class DecodingTask
         _ranker = new MaximumLikelihoodRanker(options.LengthPenalty);
     }
 
-    /// <summary>The prompt every sequence starts from (the language slot holds <c>en</c> until detected).</summary>
+    /// <summary>The prompt every sequence starts from.</summary>
     public IReadOnlyList<int> InitialTokens => _initialTokens;
 
     /// <summary>Index of the first sampled token.</summary>
     public int SampleBegin { get; }
 
     /// <summary>The logit filters, in the order they run.</summary>
-    public IReadOnlyList<ILogitFilter> Filters => _filters;
+    internal IReadOnlyList<ILogitFilter> Filters => _filters;
 
     /// <summary>Decodes windows <paramref name="windows"/> of <paramref name="audio"/>, one result per window.</summary>
     public IReadOnlyList<DecodingResult> Run(IEncodedAudio audio, ReadOnlySpan<int> windows, CancellationToken cancellationToken = default)
     {
+        using var decoder = _engine.PrepareDecoder(audio);
+        return Run(decoder, windows, cancellationToken);
+    }
+
+    /// <summary>
+    /// Decodes windows <paramref name="windows"/> through <paramref name="decoder"/> (whose per-window state, such as
+    /// cross-attention K/V, is shared with other decodings of the same windows), one result per window.
+    /// </summary>
+    public IReadOnlyList<DecodingResult> Run(IDecoderSessionFactory decoder, ReadOnlySpan<int> windows, CancellationToken cancellationToken = default)
+    {
         var n = windows.Length;
         if (n == 0) return [];
-        var prompts = new int[n][];
-        for (var i = 0; i < n; i++) prompts[i] = (int[])_initialTokens.Clone();
-
-        // Language: given, fixed ("en") for English-only models, or detected per window.
-        var languages = new string[n];
-        var languageProbs = new IReadOnlyDictionary<string, double>?[n];
-        if (_options.Language is null && _special.IsMultilingual)
-        {
-            var detected = LanguageDetector.Detect(_engine, _special, audio, windows);
-            for (var i = 0; i < n; i++)
-            {
-                languageProbs[i] = detected[i];
-                languages[i] = LanguageDetector.Best(detected[i]).Code;
-                prompts[i][_sotIndex + 1] = _special.LanguageToken(WhisperLanguages.IndexOf(languages[i]));
-            }
-        }
-        else
-        {
-            Array.Fill(languages, _options.Language ?? "en");
-        }
-
+        var language = _options.Language ?? "en";
         var rows = n * _groupSize;
         var tokens = new int[rows][];
         var audioIndex = new int[rows];
         for (var r = 0; r < rows; r++)
         {
-            tokens[r] = prompts[r / _groupSize];
+            tokens[r] = _initialTokens;
             audioIndex[r] = windows[r / _groupSize];
         }
 
-        var (finalTokens, sumLogprobs, noSpeech, decoder) = MainLoop(audio, audioIndex, tokens, cancellationToken);
+        var (finalTokens, sumLogprobs, noSpeech, tokenDecoder) = MainLoop(decoder, audioIndex, tokens, cancellationToken);
 
-        var candidates = decoder.Finalize(finalTokens, sumLogprobs, n);
+        var candidates = tokenDecoder.Finalize(finalTokens, sumLogprobs, n);
         var results = new DecodingResult[n];
         for (var i = 0; i < n; i++)
         {
@@ -101,8 +91,7 @@ public sealed class DecodingTask
             var text = _tokenizer.Decode(sampled[chosen]).Trim();
             results[i] = new DecodingResult
             {
-                Language = languages[i],
-                LanguageProbs = languageProbs[i],
+                Language = language,
                 Tokens = sampled[chosen],
                 Text = text,
                 AvgLogprob = group[chosen].SumLogprob / (sampled[chosen].Length + 1),
@@ -115,7 +104,7 @@ public sealed class DecodingTask
     }
 
     private (int[][] Tokens, double[] SumLogprobs, double[] NoSpeech, ITokenDecoder Decoder) MainLoop(
-        IEncodedAudio audio, int[] audioIndex, int[][] tokens, CancellationToken cancellationToken)
+        IDecoderSessionFactory factory, int[] audioIndex, int[][] tokens, CancellationToken cancellationToken)
     {
         var rows = tokens.Length;
         var vocab = _engine.Config.VocabSize;
@@ -126,7 +115,7 @@ public sealed class DecodingTask
         var noSpeech = new double[rows];
         Array.Fill(noSpeech, double.NaN);
 
-        using var session = _engine.StartDecoder(audio, audioIndex, new DecoderSessionOptions { MaxLength = _contextLength });
+        using var session = factory.StartDecoder(audioIndex, new DecoderSessionOptions { MaxLength = _contextLength });
         var promptLength = tokens[0].Length;
         var last = new float[rows * vocab];
         var probs = new float[vocab];
@@ -184,6 +173,8 @@ public sealed class DecodingTask
         var filters = new List<ILogitFilter>();
         if (_options.SuppressBlank)
             filters.Add(new SuppressBlank(_tokenizer.Encode(" "), _special.EndOfText, SampleBegin));
+        if (_options.BeginSuppressTokens.Count > 0)
+            filters.Add(new SuppressBlank(CheckedTokens(_options.BeginSuppressTokens, "begin_suppress_tokens"), _special.EndOfText, SampleBegin));
         if (_options.SuppressTokens.Count > 0)
             filters.Add(new SuppressTokens(ResolveSuppressTokens(_options.SuppressTokens, _tokenizer)));
         if (!_options.WithoutTimestamps)
@@ -216,7 +207,17 @@ public sealed class DecodingTask
         return [.. set];
     }
 
-    private static DecodingOptions Verify(DecodingOptions o)
+    private int[] CheckedTokens(IReadOnlyList<int> tokens, string field)
+    {
+        foreach (var t in tokens)
+        {
+            if (t < 0 || t >= _special.VocabSize)
+                throw new HarkInputException($"token {t} is outside the vocabulary of {_special.VocabSize}", field: field);
+        }
+        return [.. tokens];
+    }
+
+    private DecodingOptions Verify(DecodingOptions o)
     {
         if (o.BeamSize is not null && o.BestOf is not null)
             throw new HarkInputException("beam_size and best_of can't be given together", field: "beam_size");
@@ -233,6 +234,8 @@ public sealed class DecodingTask
             throw new HarkInputException($"temperature must be 0 or positive, got {o.Temperature}", field: "temperature");
         if (o.Language is { } language && WhisperLanguages.IndexOf(language) < 0)
             throw new HarkInputException($"unknown language code '{language}'", field: "language");
+        if (o.Language is null && _tokenizer.Special.IsMultilingual)
+            throw new HarkInputException("a multilingual model decodes with a given language; detect it first (LanguageDetector)", field: "language");
         return o;
     }
 }

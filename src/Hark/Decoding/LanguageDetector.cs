@@ -15,11 +15,23 @@ public static class LanguageDetector
     public static IReadOnlyList<IReadOnlyDictionary<string, double>> Detect(
         IWhisperEngine engine, SpecialTokens special, IEncodedAudio audio, ReadOnlySpan<int> windows)
     {
+        using var decoder = engine.PrepareDecoder(audio);
+        return Detect(decoder, special, engine.Config.VocabSize, windows);
+    }
+
+    /// <summary>
+    /// Detects the language of each listed window through <paramref name="decoder"/>, whose per-window state (the
+    /// cross-attention K/V) the decodings of the same windows reuse afterwards.
+    /// </summary>
+    /// <returns>Per window: probability of every language code, summing to 1.</returns>
+    /// <exception cref="HarkInputException">The model is English-only (it has no language tokens to choose from).</exception>
+    public static IReadOnlyList<IReadOnlyDictionary<string, double>> Detect(
+        IDecoderSessionFactory decoder, SpecialTokens special, int vocab, ReadOnlySpan<int> windows)
+    {
         if (!special.IsMultilingual)
             throw new HarkInputException("this model is English-only and cannot detect the language", field: "language");
         var rows = windows.Length;
-        var vocab = engine.Config.VocabSize;
-        using var session = engine.StartDecoder(audio, windows);
+        using var session = decoder.StartDecoder(windows);
         var tokens = new int[rows];
         Array.Fill(tokens, special.StartOfTranscript);
         var logits = new float[rows * vocab];

@@ -4,7 +4,7 @@ namespace Hark.Decoding;
 /// Forbids any token that would complete an n-gram already sampled in this window (faster-whisper
 /// <c>no_repeat_ngram_size</c>). The prompt is not considered.
 /// </summary>
-public sealed class NoRepeatNGram : ILogitFilter
+internal sealed class NoRepeatNGram : ILogitFilter
 {
     private readonly int _size;
     private readonly int _sampleBegin;

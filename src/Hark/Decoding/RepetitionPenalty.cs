@@ -5,7 +5,7 @@ namespace Hark.Decoding;
 /// in this window is divided by <c>penalty</c> when positive and multiplied by it when negative (&gt; 1 discourages
 /// repeats). The prompt is not penalised.
 /// </summary>
-public sealed class RepetitionPenalty : ILogitFilter
+internal sealed class RepetitionPenalty : ILogitFilter
 {
     private readonly float _penalty;
     private readonly int _sampleBegin;

@@ -4,7 +4,7 @@ namespace Hark.Decoding;
 /// Forbids a blank (<c>" "</c>) or end-of-text as the first sampled token, so a window never decodes to nothing
 /// by accident (openai <c>SuppressBlank</c>).
 /// </summary>
-public sealed class SuppressBlank : ILogitFilter
+internal sealed class SuppressBlank : ILogitFilter
 {
     private readonly int[] _tokens;
     private readonly int _sampleBegin;

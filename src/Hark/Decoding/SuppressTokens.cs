@@ -1,7 +1,7 @@
 namespace Hark.Decoding;
 
 /// <summary>Forbids a fixed set of tokens at every step (openai <c>SuppressTokens</c>).</summary>
-public sealed class SuppressTokens : ILogitFilter
+internal sealed class SuppressTokens : ILogitFilter
 {
     private readonly int[] _tokens;
 

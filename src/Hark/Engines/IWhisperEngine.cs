@@ -29,6 +29,13 @@ public interface IWhisperEngine : IDisposable
     /// <c>audioIndex[i]</c> of <paramref name="audio"/> (several beams or samples share one window's cross-attention K/V).
     /// </summary>
     IDecoderSession StartDecoder(IEncodedAudio audio, ReadOnlySpan<int> audioIndex, DecoderSessionOptions? options = null);
+
+    /// <summary>
+    /// Prepares decoding of every window of <paramref name="audio"/> once (the cross-attention K/V where the engine
+    /// can share them between sessions), for the many sessions one window needs: language detection, then one
+    /// decoding per fallback temperature.
+    /// </summary>
+    IDecoderSessionFactory PrepareDecoder(IEncodedAudio audio);
 }
 
 /// <summary>Encoder output for a batch of windows, owned by the engine that produced it.</summary>

@@ -28,6 +28,9 @@ public sealed class ManagedEngine : IWhisperEngine
     /// <inheritdoc />
     public WhisperConfig Config { get; }
 
+    /// <summary>The loaded weights (tests identify ops by the weight they use).</summary>
+    internal WhisperWeights Weights => _weights;
+
     /// <inheritdoc />
     public EngineDescription Description { get; }
 
@@ -109,7 +112,41 @@ public sealed class ManagedEngine : IWhisperEngine
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (audio is not ManagedEncodedAudio encoded || !ReferenceEquals(encoded.Owner, this))
             throw new ArgumentException("the encoded audio comes from another engine", nameof(audio));
-        return new WhisperDecoderSession(_backend, Config, _weights, encoded.States, encoded.Batch, audioIndex, options);
+        // A one-off session: cross K/V of the distinct windows it attends to, owned by the session.
+        var windows = new List<int>();
+        var entries = new int[audioIndex.Length];
+        for (var i = 0; i < audioIndex.Length; i++)
+        {
+            var w = audioIndex[i];
+            if ((uint)w >= (uint)encoded.Batch) throw new ArgumentOutOfRangeException(nameof(audioIndex), w, $"window outside 0..{encoded.Batch - 1}");
+            var e = windows.IndexOf(w);
+            if (e < 0)
+            {
+                e = windows.Count;
+                windows.Add(w);
+            }
+            entries[i] = e;
+        }
+        if (windows.Count == 0) throw new ArgumentException("a decoder session needs at least one sequence", nameof(audioIndex));
+        var cross = new CrossAttentionCache(_backend, Config, _weights, encoded.States, windows);
+        try
+        {
+            return new WhisperDecoderSession(_backend, Config, _weights, cross, ownsCross: true, entries, options);
+        }
+        catch
+        {
+            cross.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public IDecoderSessionFactory PrepareDecoder(IEncodedAudio audio)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (audio is not ManagedEncodedAudio encoded || !ReferenceEquals(encoded.Owner, this))
+            throw new ArgumentException("the encoded audio comes from another engine", nameof(audio));
+        return new ManagedDecoderFactory(_backend, Config, _weights, encoded);
     }
 
     /// <summary>FLOPs of one encoder window (multiply-add counted as 2).</summary>

@@ -10,6 +10,7 @@ internal sealed class OwningEngine(IWhisperEngine inner, IDisposable owned) : IW
     public IEncodedAudio Encode(ReadOnlySpan<float> mel, int batch, CancellationToken cancellationToken = default) => inner.Encode(mel, batch, cancellationToken);
     public IDecoderSession StartDecoder(IEncodedAudio audio, ReadOnlySpan<int> audioIndex, DecoderSessionOptions? options = null)
         => inner.StartDecoder(audio, audioIndex, options);
+    public IDecoderSessionFactory PrepareDecoder(IEncodedAudio audio) => inner.PrepareDecoder(audio);
 
     public void Dispose()
     {

@@ -144,7 +144,7 @@ internal sealed class AtomicOutput : IDisposable
         {
             using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20);
             write(stream);
-            stream.Flush(flushToDisk: false);
+            if (stream.CanWrite) stream.Flush(flushToDisk: false); // a writer that owned the stream has closed it already
         });
     }
 

@@ -4,46 +4,39 @@ using Hark.Engines;
 namespace Hark.Transcription;
 
 /// <summary>
-/// openai-whisper's <c>decode_with_fallback</c>: decode at each temperature in turn until the result is neither
-/// too repetitive (compression ratio) nor too improbable (average log-probability), unless it looks like silence.
-/// Beam size and patience apply at temperature 0 only, best-of above it.
+/// openai-whisper's <c>decode_with_fallback</c> over a set of encoded windows: every window is decoded at the first
+/// temperature together; those that are too repetitive (compression ratio) or too improbable (average log-probability),
+/// unless they look like silence, are decoded again together at the next temperature, and so on. One window at a time
+/// is exactly openai's algorithm. All decodings use the batch's decoder factory, so cross-attention K/V are not recomputed.
 /// </summary>
-public static class TemperatureFallback
+internal static class TemperatureFallback
 {
-    /// <summary>Decodes window <paramref name="window"/> of <paramref name="audio"/>.</summary>
+    /// <summary>Decodes windows <paramref name="windows"/> of <paramref name="batch"/>, one result per window.</summary>
     /// <param name="engine">The engine.</param>
     /// <param name="tokenizer">The tokenizer.</param>
-    /// <param name="audio">Encoded windows.</param>
-    /// <param name="window">Which window.</param>
-    /// <param name="baseOptions">Options without temperature, beam size or best-of decisions applied.</param>
-    /// <param name="options">The thresholds and the schedule.</param>
+    /// <param name="plan">The attempts and thresholds.</param>
+    /// <param name="batch">The encoded windows.</param>
+    /// <param name="windows">Which windows of the batch to decode.</param>
+    /// <param name="perWindow">Sets what differs per run of windows (prompt, prefix, seed) on each attempt.</param>
     /// <param name="cancellationToken">Checked every token.</param>
-    public static DecodingResult Decode(IWhisperEngine engine, IDecodingTokenizer tokenizer, IEncodedAudio audio, int window,
-        DecodingOptions baseOptions, TranscriptionOptions options, CancellationToken cancellationToken)
+    public static DecodingResult[] Decode(IWhisperEngine engine, IDecodingTokenizer tokenizer, TranscriptionPlan plan, EncodedBatch batch,
+        IReadOnlyList<int> windows, Func<DecodingOptions, DecodingOptions> perWindow, CancellationToken cancellationToken)
     {
-        DecodingResult? result = null;
-        var temperatures = options.Temperatures.Count > 0 ? options.Temperatures : [0f];
-        foreach (var t in temperatures)
+        var results = new DecodingResult[windows.Count];
+        var pending = Enumerable.Range(0, windows.Count).ToList();
+        foreach (var attempt in plan.Attempts)
         {
-            var decoding = t > 0
-                ? baseOptions with { Temperature = t, BeamSize = null, Patience = null, BestOf = options.BestOf }
-                : baseOptions with { Temperature = 0, BestOf = null, BeamSize = options.BeamSize is > 1 ? options.BeamSize : null,
-                    Patience = options.BeamSize is > 1 ? options.Patience : null };
-            result = new DecodingTask(engine, tokenizer, decoding).Run(audio, [window], cancellationToken)[0];
-            if (!NeedsFallback(result, options)) break;
+            var task = new DecodingTask(engine, tokenizer, perWindow(attempt));
+            var decoded = task.Run(batch.Decoder, [.. pending.Select(i => windows[i])], cancellationToken);
+            var failed = new List<int>();
+            for (var j = 0; j < pending.Count; j++)
+            {
+                results[pending[j]] = decoded[j];
+                if (plan.NeedsFallback(decoded[j])) failed.Add(pending[j]);
+            }
+            pending = failed;
+            if (pending.Count == 0) break;
         }
-        return result!;
-    }
-
-    /// <summary>Whether <paramref name="result"/> should be retried at the next temperature.</summary>
-    public static bool NeedsFallback(DecodingResult result, TranscriptionOptions options)
-    {
-        var needs = false;
-        if (options.CompressionRatioThreshold is { } cr && result.CompressionRatio > cr) needs = true; // too repetitive
-        if (options.LogProbThreshold is { } lp && result.AvgLogprob < lp) needs = true; // too improbable
-        if (options.NoSpeechThreshold is { } ns && result.NoSpeechProb > ns
-            && options.LogProbThreshold is { } lp2 && result.AvgLogprob < lp2)
-            needs = false; // silence: no retry will help
-        return needs;
+        return results;
     }
 }

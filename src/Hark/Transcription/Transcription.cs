@@ -6,20 +6,20 @@ namespace Hark.Transcription;
 /// <summary>
 /// A transcription in progress: <see cref="Info"/> (language, duration) is known as soon as the audio is loaded and
 /// the language resolved; enumerate the object for the segments, each yielded as soon as it is final.
-/// Enumerate it once.
+/// Enumerate it once. Enumerating to the end releases everything; dispose it if you read <see cref="Info"/> only.
 /// </summary>
-public sealed class Transcription : IAsyncEnumerable<Segment>
+public sealed class Transcription : IAsyncEnumerable<Segment>, IDisposable
 {
-    private readonly Task<(MelFeatures Mel, TranscriptionInfo Info)> _prepared;
-    private readonly Transcriber _transcriber;
+    private readonly Task<PreparedTranscription> _prepared;
+    private readonly TranscriptionPipeline _pipeline;
     private readonly IProgress<TranscriptionProgress>? _progress;
     private readonly CancellationToken _cancellationToken;
     private int _enumerated;
 
-    internal Transcription(Func<CancellationToken, (MelFeatures, TranscriptionInfo)> prepare, Transcriber transcriber,
+    internal Transcription(Func<CancellationToken, PreparedTranscription> prepare, TranscriptionPipeline pipeline,
         IProgress<TranscriptionProgress>? progress, CancellationToken cancellationToken)
     {
-        _transcriber = transcriber;
+        _pipeline = pipeline;
         _progress = progress;
         _cancellationToken = cancellationToken;
         _prepared = Task.Run(() => prepare(cancellationToken), cancellationToken);
@@ -50,9 +50,16 @@ public sealed class Transcription : IAsyncEnumerable<Segment>
     private async IAsyncEnumerable<Segment> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellationToken);
-        var (mel, info) = await _prepared.ConfigureAwait(false);
-        var remap = SpeechFilter.Remapper(info.SpeechChunks); // VAD: back to the original timeline
-        await foreach (var s in _transcriber.RunAsync(mel, info, _progress, linked.Token).ConfigureAwait(false))
+        var prepared = await _prepared.ConfigureAwait(false);
+        var remap = SpeechFilter.Remapper(prepared.Info.SpeechChunks); // VAD: back to the original timeline
+        await foreach (var s in _pipeline.RunAsync(prepared, _progress, linked.Token).ConfigureAwait(false))
             yield return remap(s);
+    }
+
+    /// <summary>Releases what language detection kept for decoding when the segments are never enumerated.</summary>
+    public void Dispose()
+    {
+        if (_prepared.IsCompletedSuccessfully) _prepared.Result.Dispose();
+        else _prepared.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
     }
 }

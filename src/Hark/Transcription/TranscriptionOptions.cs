@@ -99,4 +99,12 @@ public sealed record TranscriptionOptions
 
     /// <summary>Seed of the sampler used at temperature &gt; 0 (runs are reproducible).</summary>
     public int Seed { get; init; }
+
+    /// <summary>
+    /// Windows decoded together. 1 (the default) is openai's sequential long-form algorithm: each window starts where
+    /// the previous one's last complete segment ended and is conditioned on the previous text. Above 1, each clip is cut
+    /// into consecutive 30-second windows that go through the encoder and decoder N at a time, without conditioning on
+    /// previous text; temperature fallback re-decodes only the windows that failed, again together.
+    /// </summary>
+    public int BatchSize { get; init; } = 1;
 }

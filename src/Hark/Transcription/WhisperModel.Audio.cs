@@ -30,6 +30,26 @@ public sealed partial class WhisperModel
         }, options, progress, cancellationToken);
     }
 
+    /// <summary>
+    /// Starts transcribing encoded audio arriving on a stream (an upload, a pipe): WAV is read natively, anything else
+    /// through ffmpeg. The stream is read to its end and disposed.
+    /// </summary>
+    /// <param name="audio">The encoded bytes.</param>
+    /// <param name="name">Names the input in error messages.</param>
+    /// <param name="options">How to transcribe.</param>
+    /// <param name="progress">Receives progress per window.</param>
+    /// <param name="cancellationToken">Cancels reading and decoding.</param>
+    public Transcription TranscribeAsync(Stream audio, string name, TranscriptionOptions? options = null,
+        IProgress<TranscriptionProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        return StartAudio(ct =>
+        {
+            using var stream = AudioLoader.OpenStream(audio, name);
+            return AudioLoader.ReadAll(stream, ct);
+        }, options, progress, cancellationToken);
+    }
+
     /// <summary>Log-mel features of the whole recording with 30 s of silence appended (openai <c>transcribe()</c>).</summary>
     private MelFeatures Features(ReadOnlySpan<float> samples)
     {

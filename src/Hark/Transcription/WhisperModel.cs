@@ -1,3 +1,4 @@
+using Hark.Checkpoints;
 using Hark.Decoding;
 using Hark.Engines;
 using Hark.Tokenization;
@@ -15,14 +16,22 @@ namespace Hark.Transcription;
 /// </code></example>
 public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
 {
-    private readonly Transcriber _transcriber;
+    private readonly TranscriptionPipeline _pipeline;
     private readonly IDisposable? _owned;
 
     /// <summary>Composes a model from an engine and a tokenizer (the caller keeps ownership of both).</summary>
     /// <exception cref="HarkInputException">The tokenizer's vocabulary does not match the model's.</exception>
-    public WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer) : this(engine, tokenizer, null) { }
+    public WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer) : this(engine, tokenizer, null, null) { }
 
-    private WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer, IDisposable? owned)
+    /// <summary>
+    /// Composes a model from an engine, a tokenizer and the model folder's decoding defaults: its <c>suppress_tokens</c>
+    /// are suppressed besides the requested ones and its <c>begin_suppress_tokens</c> at the first sampled position
+    /// (the caller keeps ownership of the engine).
+    /// </summary>
+    /// <exception cref="HarkInputException">The tokenizer's vocabulary does not match the model's.</exception>
+    public WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer, GenerationConfig? generation) : this(engine, tokenizer, generation, null) { }
+
+    private WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer, GenerationConfig? generation, IDisposable? owned)
     {
         if (tokenizer.Special.VocabSize != engine.Config.VocabSize)
             throw new HarkInputException(
@@ -30,7 +39,8 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
         Engine = engine;
         Tokenizer = tokenizer;
         _owned = owned;
-        _transcriber = new Transcriber(engine, tokenizer);
+        Generation = generation;
+        _pipeline = new TranscriptionPipeline(engine, tokenizer, generation);
     }
 
     /// <summary>The inference engine.</summary>
@@ -38,6 +48,9 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
 
     /// <summary>The tokenizer.</summary>
     public IDecodingTokenizer Tokenizer { get; }
+
+    /// <summary>The model folder's <c>generation_config.json</c>, when it has one.</summary>
+    public GenerationConfig? Generation { get; }
 
     /// <summary>
     /// Loads a model on the engine named by <paramref name="options"/>. <paramref name="model"/> is a folder (Hugging Face
@@ -61,7 +74,7 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
                 new EngineLoadOptions { Engine = options.Engine, Device = options.Device, Precision = options.Precision, Threads = options.Threads });
             try
             {
-                return new WhisperModel(engine, tokenizer, engine);
+                return new WhisperModel(engine, tokenizer, ReadGeneration(path, engine.Config), engine);
             }
             catch
             {
@@ -88,9 +101,19 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
             var (mel, speech) = features(ct);
             if (mel.NMels != Engine.Config.NumMelBins)
                 throw new HarkInputException($"features have {mel.NMels} mel bins but the model expects {Engine.Config.NumMelBins}", field: "num_mel_bins");
-            var info = _transcriber.Prepare(mel, options, ct);
-            return (mel, speech is null ? info : speech.Describe(info));
-        }, _transcriber, progress, cancellationToken);
+            var prepared = _pipeline.Prepare(mel, options, ct);
+            if (speech is not null) prepared.Info = speech.Describe(prepared.Info);
+            return prepared;
+        }, _pipeline, progress, cancellationToken);
+    }
+
+    private static GenerationConfig? ReadGeneration(string folder, WhisperConfig config)
+    {
+        var path = Path.Combine(folder, GenerationConfigFile.FileName);
+        if (!File.Exists(path)) return null;
+        var generation = GenerationConfigFile.Read(path);
+        GenerationConfigFile.Validate(generation, config, path);
+        return generation;
     }
 
     /// <inheritdoc />

@@ -100,20 +100,36 @@ public class DecodingTaskTests
     }
 
     [Fact]
-    public void Language_is_detected_from_the_language_tokens_when_not_given()
+    public void Language_is_detected_from_the_language_tokens()
     {
         var german = S.FirstLanguage + 2;
-        var engine = new ScriptedEngine(ctx =>
+        var engine = new ScriptedEngine(ctx => ctx.Tokens is [var only] && only == S.StartOfTranscript
+            ? Probabilities((german, 0.7), (S.FirstLanguage, 0.2), (100, 0.1))
+            : Certain(S.EndOfText));
+        using var audio = engine.Encode(new float[80 * 3000], 1);
+        var probs = LanguageDetector.Detect(engine, S, audio, [0])[0];
+        Assert.Equal("de", LanguageDetector.Best(probs).Code);
+        Assert.Equal(0.7 / 0.9, probs["de"], 3); // renormalised over language tokens only
+    }
+
+    [Fact]
+    public void Multilingual_decoding_needs_a_language()
+    {
+        var ex = Assert.Throws<HarkInputException>(() => new DecodingTask(new ScriptedEngine(Follow(1)), new FakeTokenizer(), Text with { Language = null }));
+        Assert.Equal("language", ex.Field);
+    }
+
+    [Fact]
+    public void Begin_suppress_tokens_are_forbidden_as_the_first_sampled_token_only()
+    {
+        var engine = new ScriptedEngine(ctx => Sampled(ctx.Tokens).Length switch
         {
-            if (ctx.Tokens is [var only] && only == S.StartOfTranscript)
-                return Probabilities((german, 0.7), (S.FirstLanguage, 0.2), (100, 0.1));
-            return Sampled(ctx.Tokens).Length == 0 ? Certain(100) : Certain(S.EndOfText);
+            0 => Probabilities((300, 0.6), (100, 0.4)),
+            1 => Probabilities((300, 0.6), (S.EndOfText, 0.4)),
+            _ => Certain(S.EndOfText),
         });
-        var result = DecodeOne(engine, Text with { Language = null });
-        Assert.Equal("de", result.Language);
-        Assert.NotNull(result.LanguageProbs);
-        Assert.Equal(0.7 / 0.9, result.LanguageProbs!["de"], 3); // renormalised over language tokens only
-        Assert.Contains(engine.Prompts, p => p.Length > 1 && p[1] == german);
+        var result = DecodeOne(engine, Text with { BeginSuppressTokens = [300] });
+        Assert.Equal([100, 300], result.Tokens);
     }
 
     [Fact]

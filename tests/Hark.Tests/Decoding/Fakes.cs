@@ -96,9 +96,26 @@ internal sealed class ScriptedEngine : IWhisperEngine
     public IDecoderSession StartDecoder(IEncodedAudio audio, ReadOnlySpan<int> audioIndex, DecoderSessionOptions? options = null)
         => new Session(this, (Encoded)audio, audioIndex.ToArray(), options?.MaxLength ?? Config.MaxTargetPositions);
 
+    public IDecoderSessionFactory PrepareDecoder(IEncodedAudio audio)
+    {
+        Factories++;
+        return new Factory(this, (Encoded)audio);
+    }
+
+    /// <summary>Decoder factories prepared (one per encoded batch in the pipeline).</summary>
+    public int Factories { get; private set; }
+
     public void Dispose() { }
 
     internal float[] Logits(float[] window, int[] tokens) => _script(new ScriptContext(window, tokens));
+
+    private sealed class Factory(ScriptedEngine engine, Encoded audio) : IDecoderSessionFactory
+    {
+        public int Windows => audio.Batch;
+        public IDecoderSession StartDecoder(ReadOnlySpan<int> audioIndex, DecoderSessionOptions? options = null)
+            => new Session(engine, audio, audioIndex.ToArray(), options?.MaxLength ?? engine.Config.MaxTargetPositions);
+        public void Dispose() { }
+    }
 
     private sealed class Encoded(float[][] windows) : IEncodedAudio
     {

@@ -34,10 +34,10 @@ public class TranscriberTests
 
     private static async Task<List<Segment>> Run(ScriptedEngine engine, MelFeatures mel, TranscriptionOptions options, FakeTokenizer? tokenizer = null)
     {
-        var transcriber = new Transcriber(engine, tokenizer ?? new FakeTokenizer());
-        var info = transcriber.Prepare(mel, options);
+        var pipeline = new TranscriptionPipeline(engine, tokenizer ?? new FakeTokenizer());
+        var prepared = pipeline.Prepare(mel, options);
         var segments = new List<Segment>();
-        await foreach (var s in transcriber.RunAsync(mel, info)) segments.Add(s);
+        await foreach (var s in pipeline.RunAsync(prepared)) segments.Add(s);
         return segments;
     }
 
@@ -47,8 +47,7 @@ public class TranscriberTests
     };
 
     private static (List<Segment> Segments, int NextSeek) Split(int[] tokens, int seek = 1000, int segmentSize = 3000) =>
-        new Transcriber(new ScriptedEngine(Follow()), new FakeTokenizer())
-            .SplitSegments(Result(tokens), seek, seek / 100.0, segmentSize, segmentSize / 100.0, Tb);
+        new SegmentSplitter(new FakeTokenizer()).Split(Result(tokens), new AudioWindow(seek, segmentSize));
 
     [Fact]
     public void Unfinished_last_segment_is_dropped_and_the_next_window_starts_at_the_last_pair()
@@ -105,10 +104,10 @@ public class TranscriberTests
     [Fact]
     public void Seek_clips_pair_up_and_an_odd_list_ends_at_the_content()
     {
-        Assert.Equal([(0, 500)], Transcriber.SeekClips([], 500));
-        Assert.Equal([(150, 500)], Transcriber.SeekClips([1.5], 500));
-        Assert.Equal([(100, 200), (300, 500)], Transcriber.SeekClips([1, 2, 3], 500));
-        Assert.Equal([(500, 500)], Transcriber.SeekClips([200, 300], 500)); // past the end: nothing to do
+        Assert.Equal([(0, 500)], TranscriptionPlan.SeekClips([], 500));
+        Assert.Equal([(150, 500)], TranscriptionPlan.SeekClips([1.5], 500));
+        Assert.Equal([(100, 200), (300, 500)], TranscriptionPlan.SeekClips([1, 2, 3], 500));
+        Assert.Equal([(500, 500)], TranscriptionPlan.SeekClips([200, 300], 500)); // past the end: nothing to do
     }
 
     [Fact]
@@ -174,13 +173,13 @@ public class TranscriberTests
     [Fact]
     public void Fallback_decision_follows_openai_thresholds()
     {
-        var o = new TranscriptionOptions();
+        var o = TranscriptionPlan.Create(new TranscriptionOptions(), new FakeTokenizer(), new ScriptedEngine(Follow()).Config, null, 3000);
         DecodingResult R(double cr, double lp, double ns) => Result() with { CompressionRatio = cr, AvgLogprob = lp, NoSpeechProb = ns };
-        Assert.False(TemperatureFallback.NeedsFallback(R(2.0, -0.5, 0.1), o));
-        Assert.True(TemperatureFallback.NeedsFallback(R(2.5, -0.5, 0.1), o)); // repetitive
-        Assert.True(TemperatureFallback.NeedsFallback(R(2.0, -1.5, 0.1), o)); // improbable
-        Assert.False(TemperatureFallback.NeedsFallback(R(2.0, -1.5, 0.7), o)); // silence
-        Assert.True(TemperatureFallback.NeedsFallback(R(2.5, -0.5, 0.7), o)); // confident but repetitive
+        Assert.False(o.NeedsFallback(R(2.0, -0.5, 0.1)));
+        Assert.True(o.NeedsFallback(R(2.5, -0.5, 0.1))); // repetitive
+        Assert.True(o.NeedsFallback(R(2.0, -1.5, 0.1))); // improbable
+        Assert.False(o.NeedsFallback(R(2.0, -1.5, 0.7))); // silence
+        Assert.True(o.NeedsFallback(R(2.5, -0.5, 0.7))); // confident but repetitive
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Hark.Engines;
+using Hark.Engines.Cpu;
 using Hark.Engines.Vulkan;
 using Hark.Tests.Engines;
 
@@ -11,7 +12,7 @@ namespace Hark.Tests.Vulkan;
 public sealed class VulkanEngineRuns
 {
     public static readonly ManagedEngineOptions Vulkan = new() { Precision = ComputePrecision.Float32, Device = new EngineDevice(DeviceKind.Vulkan) };
-    public static readonly ManagedEngineOptions Cpu = new() { Precision = ComputePrecision.Float32, Threads = 2 };
+    public static readonly ManagedEngineOptions Cpu = new() { Precision = ComputePrecision.Float32, Threads = 2, Int8Kernel = Int8Kernel.Float32Reference };
 
     // Static: the test classes that use this fixture share one encode per configuration.
     private static readonly Dictionary<(string, ComputePrecision, DeviceKind, bool?), Lazy<Run>> Runs = [];

@@ -63,8 +63,8 @@ public sealed class BackendPair : IDisposable
     /// <summary>Vulkan device 0 writing float16 keys/values through float32 scratch and a packing pass.</summary>
     public VulkanBackend VulkanPackedFloat16 => _packedFloat16.Value;
 
-    /// <summary>The reference.</summary>
-    public CpuBackend Cpu { get; } = new(2);
+    /// <summary>The reference: int8 weights widened to float32, as the Vulkan shaders do (the CPU's integer kernels also quantise activations).</summary>
+    public CpuBackend Cpu { get; } = new(2, Int8Kernel.Float32Reference);
 
     /// <inheritdoc />
     public void Dispose()

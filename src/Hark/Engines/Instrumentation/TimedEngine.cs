@@ -55,7 +55,20 @@ public sealed class TimedEngine : IWhisperEngine
         new TimedSession(this, _inner.StartDecoder(audio, audioIndex, options));
 
     /// <inheritdoc />
+    public IDecoderSessionFactory PrepareDecoder(IEncodedAudio audio) => new TimedFactory(this, _inner.PrepareDecoder(audio));
+
+    /// <inheritdoc />
     public void Dispose() => _inner.Dispose();
+
+    private sealed class TimedFactory(TimedEngine owner, IDecoderSessionFactory inner) : IDecoderSessionFactory
+    {
+        public int Windows => inner.Windows;
+
+        public IDecoderSession StartDecoder(ReadOnlySpan<int> audioIndex, DecoderSessionOptions? options = null) =>
+            new TimedSession(owner, inner.StartDecoder(audioIndex, options));
+
+        public void Dispose() => inner.Dispose();
+    }
 
     private sealed class TimedSession(TimedEngine owner, IDecoderSession inner) : IDecoderSession
     {

@@ -6,7 +6,9 @@ namespace Hark.Engines.Onnx;
 /// <summary>
 /// Decoding state over ONNX Runtime: the first step runs the decoder without past (or the merged decoder's
 /// no-cache branch) and keeps every <c>present.*</c> output as the next step's <c>past_key_values.*</c> input, bound
-/// through one reused <see cref="OrtIoBinding"/>; caches never leave the provider's memory.
+/// through one reused <see cref="OrtIoBinding"/>; caches never leave the provider's memory. A session given its
+/// cross-attention caches (<see cref="OnnxDecoderFactory"/>) runs every step, the first included, on the cached
+/// branch with an empty self-attention past, so the K/V of the audio are not computed again.
 /// </summary>
 internal sealed class OnnxDecoderSession : IDecoderSession
 {
@@ -29,6 +31,26 @@ internal sealed class OnnxDecoderSession : IDecoderSession
         _layers = engine.Config.DecoderLayers;
         _self = new OrtValue?[2 * _layers];
         _cross = new OrtValue?[2 * _layers];
+    }
+
+    /// <summary>A session whose cross-attention caches (per layer key, value; one row per sequence) are given.</summary>
+    public OnnxDecoderSession(OnnxEngine engine, OrtValue[] cross, ReadOnlySpan<int> audioIndex, int maxLength)
+        : this(engine, encoderStates: null!, audioIndex, maxLength)
+    {
+        _encoderStates = null;
+        for (var i = 0; i < cross.Length; i++) _cross[i] = cross[i];
+    }
+
+    /// <summary>Hands over the cross-attention caches (per layer key, value) after the first step; the session no longer owns them.</summary>
+    internal OrtValue[] TakeCross()
+    {
+        var taken = new OrtValue[_cross.Length];
+        for (var i = 0; i < _cross.Length; i++)
+        {
+            taken[i] = _cross[i] ?? throw new InvalidOperationException("the cross-attention caches are computed by the first step");
+            _cross[i] = null;
+        }
+        return taken;
     }
 
     /// <inheritdoc />
@@ -56,7 +78,8 @@ internal sealed class OnnxDecoderSession : IDecoderSession
         if (logits.Length != (long)s * rowsOut * vocab)
             throw new ArgumentException($"expected {s} × {rowsOut} × {vocab} logits, got {logits.Length}", nameof(logits));
 
-        var first = Length == 0;
+        // "first" = this step computes the cross-attention caches from the encoder states.
+        var first = _cross[0] is null;
         var session = first ? _engine.Decoder ?? _engine.DecoderMerged! : _engine.DecoderWithPast ?? _engine.DecoderMerged!;
         var merged = ReferenceEquals(session, _engine.DecoderMerged);
         // One binding per session, reused every step (separate decoders: one for the first step, one for the rest).
@@ -177,8 +200,9 @@ internal sealed class OnnxDecoderSession : IDecoderSession
             {
                 var encoder = j >= 2;
                 var value = j % 2 == 1;
+                // Empty: everything on the first step; the self-attention past before any token was fed.
                 OrtValue v;
-                if (first)
+                if (first || (!encoder && Length == 0))
                 {
                     v = OnnxValues.EmptyCache(_engine.CacheType, SequenceCount, heads, hd);
                     disposables.Add(v);

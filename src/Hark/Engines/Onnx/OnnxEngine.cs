@@ -125,16 +125,29 @@ public sealed class OnnxEngine : IWhisperEngine
     {
         if (audio is not OnnxEncodedAudio encoded || encoded.Engine != this)
             throw new ArgumentException("the encoded audio comes from another engine", nameof(audio));
+        var maxLength = CheckSession(audioIndex, encoded.Batch, options);
+        return new OnnxDecoderSession(this, Gather.Rows(encoded.States, audioIndex, DeviceMemory), audioIndex, maxLength);
+    }
+
+    /// <summary>Validates a session's rows and options; returns its maximum length.</summary>
+    internal int CheckSession(ReadOnlySpan<int> audioIndex, int windows, DecoderSessionOptions? options)
+    {
         if (audioIndex.IsEmpty) throw new ArgumentException("at least one sequence is needed", nameof(audioIndex));
         foreach (var i in audioIndex)
-            if ((uint)i >= (uint)encoded.Batch) throw new ArgumentOutOfRangeException(nameof(audioIndex), i, $"the audio holds {encoded.Batch} windows");
+            if ((uint)i >= (uint)windows) throw new ArgumentOutOfRangeException(nameof(audioIndex), i, $"the audio holds {windows} windows");
         if (options?.AlignmentHeads is { Count: > 0 })
             throw new HarkException("ONNX exports carry no cross-attention weights, so word timestamps (alignment heads) need another engine");
         var maxLength = options?.MaxLength ?? Config.MaxTargetPositions;
         if (maxLength <= 0 || maxLength > Config.MaxTargetPositions)
             throw new ArgumentOutOfRangeException(nameof(options), maxLength, $"MaxLength must be within 1..{Config.MaxTargetPositions}");
-        return new OnnxDecoderSession(this, Gather.Rows(encoded.States, audioIndex, DeviceMemory), audioIndex, maxLength);
+        return maxLength;
     }
+
+    /// <inheritdoc />
+    public IDecoderSessionFactory PrepareDecoder(IEncodedAudio audio) =>
+        audio is OnnxEncodedAudio encoded && encoded.Engine == this
+            ? new OnnxDecoderFactory(this, encoded)
+            : throw new ArgumentException("the encoded audio comes from another engine", nameof(audio));
 
     /// <summary>Runs a bound session, honouring cancellation through ONNX Runtime's terminate flag.</summary>
     internal static void Run(InferenceSession session, OrtIoBinding binding, CancellationToken cancellationToken)

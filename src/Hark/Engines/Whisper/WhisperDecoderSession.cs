@@ -6,7 +6,8 @@ namespace Hark.Engines.Whisper;
 /// <summary>
 /// Whisper's decoder over an <see cref="IOpBackend"/>, with its state: token embedding plus learned positions
 /// (offset = cache length), pre-LN blocks of causal self-attention (KV cache preallocated to MaxLength), cross-attention
-/// on K/V computed once per window at start, MLP, final LayerNorm, logits = h · Eᵀ (or proj_out when untied) only
+/// on K/V computed once per window (<see cref="CrossAttentionCache"/>, shared by the sessions of one
+/// <see cref="ManagedDecoderFactory"/>), MLP, final LayerNorm, logits = h · Eᵀ (or proj_out when untied) only
 /// for the requested positions.
 /// </summary>
 internal sealed class WhisperDecoderSession : IDecoderSession
@@ -17,8 +18,8 @@ internal sealed class WhisperDecoderSession : IDecoderSession
     private readonly WhisperConfig _config;
     private readonly WhisperWeights _weights;
     private readonly KvCache _cache;
-    private readonly IDeviceTensor[] _crossK;
-    private readonly IDeviceTensor[] _crossV;
+    private readonly CrossAttentionCache _cross;
+    private readonly bool _ownsCross;
     private readonly DecoderBuffers _buffers;
     private readonly AlignmentRecorder? _alignment;
     private readonly int _maxLength;
@@ -28,7 +29,9 @@ internal sealed class WhisperDecoderSession : IDecoderSession
     private int[] _scratchIndex;
     private bool _disposed;
 
-    public WhisperDecoderSession(IOpBackend backend, WhisperConfig config, WhisperWeights weights, IDeviceTensor encoded, int windows,
+    /// <summary>A session over <c>cross</c>; sequence <c>i</c> attends to its entry <c>audioIndex[i]</c>. With <c>ownsCross</c>,
+    /// <c>cross</c> was made for this session alone and is disposed with it.</summary>
+    public WhisperDecoderSession(IOpBackend backend, WhisperConfig config, WhisperWeights weights, CrossAttentionCache cross, bool ownsCross,
         ReadOnlySpan<int> audioIndex, DecoderSessionOptions? options)
     {
         _backend = backend;
@@ -41,44 +44,18 @@ internal sealed class WhisperDecoderSession : IDecoderSession
         _scale = 1f / MathF.Sqrt(config.DecoderHeadDim);
         var sequences = audioIndex.Length;
         SequenceCount = sequences;
-
-        // Distinct windows get one cross K/V entry each; beams of one window share it.
-        var entries = new List<int>();
-        _crossIndex = new int[sequences];
-        for (var i = 0; i < sequences; i++)
+        _cross = cross;
+        _ownsCross = ownsCross;
+        _crossIndex = audioIndex.ToArray();
+        foreach (var e in _crossIndex)
         {
-            var window = audioIndex[i];
-            if ((uint)window >= (uint)windows) throw new ArgumentOutOfRangeException(nameof(audioIndex), window, $"window outside 0..{windows - 1}");
-            var entry = entries.IndexOf(window);
-            if (entry < 0)
-            {
-                entry = entries.Count;
-                entries.Add(window);
-            }
-            _crossIndex[i] = entry;
+            if ((uint)e >= (uint)cross.Entries) throw new ArgumentOutOfRangeException(nameof(audioIndex), e, $"window outside 0..{cross.Entries - 1}");
         }
         _selfIndex = Enumerable.Range(0, sequences).ToArray();
         _scratchIndex = new int[sequences];
-        // Reduced-precision engines keep K/V in float16: decoding is memory-bound and the cross K/V of every layer is
-        // re-read per token. float32 engines keep float32 K/V so they stay the exact reference.
-        var cacheType = weights.RoundTo == TensorDType.Float32 ? TensorDType.Float32 : TensorDType.Float16;
-        _buffers = new DecoderBuffers(backend, config.DModel, config.DecoderFfnDim, config.VocabSize, cacheType);
-        _cache = new KvCache(backend, config.DecoderLayers, config.DModel, _maxLength, sequences, cacheType);
-        int positions = config.MaxSourcePositions, layers = config.DecoderLayers;
-        _crossK = new IDeviceTensor[layers];
-        _crossV = new IDeviceTensor[layers];
-        for (var l = 0; l < layers; l++)
-        {
-            var a = weights.DecoderLayers[l].Cross;
-            _crossK[l] = backend.Allocate(entries.Count * positions, config.DModel, cacheType);
-            _crossV[l] = backend.Allocate(entries.Count * positions, config.DModel, cacheType);
-            for (var e = 0; e < entries.Count; e++)
-            {
-                var source = TensorView.Of(encoded, entries[e] * positions, positions);
-                backend.Linear(source, a.K, null, TensorView.Of(_crossK[l], e * positions, positions));
-                backend.Linear(source, a.V, a.VBias, TensorView.Of(_crossV[l], e * positions, positions));
-            }
-        }
+        _buffers = new DecoderBuffers(backend, config.DModel, config.DecoderFfnDim, config.VocabSize, cross.DType);
+        _cache = new KvCache(backend, config.DecoderLayers, config.DModel, _maxLength, sequences, cross.DType);
+        var positions = config.MaxSourcePositions;
         if (options?.AlignmentHeads is { Count: > 0 } heads)
             _alignment = new AlignmentRecorder(backend, heads, config.DecoderLayers, config.DecoderAttentionHeads, sequences, _maxLength, positions);
     }
@@ -148,7 +125,7 @@ internal sealed class WhisperDecoderSession : IDecoderSession
             _backend.Linear(norm, c.Q, c.QBias, q);
             _backend.Attention(new AttentionArgs
             {
-                Query = q, Keys = _crossK[l], Values = _crossV[l], Output = attended,
+                Query = q, Keys = _cross.Keys(l), Values = _cross.Values(l), Output = attended,
                 KvStride = _config.MaxSourcePositions, KvLength = _config.MaxSourcePositions, KvIndex = _crossIndex.AsSpan(0, s),
                 QueriesPerSequence = t, Heads = _config.DecoderAttentionHeads, Scale = _scale,
                 RecordHeads = _alignment is null ? default : _alignment.HeadsOfLayer(l),
@@ -206,8 +183,7 @@ internal sealed class WhisperDecoderSession : IDecoderSession
         _disposed = true;
         _cache.Dispose();
         _alignment?.Dispose();
-        foreach (var t in _crossK) t.Dispose();
-        foreach (var t in _crossV) t.Dispose();
+        if (_ownsCross) _cross.Dispose();
         _buffers.Dispose();
     }
 }

@@ -1,0 +1,68 @@
+using System.Runtime.CompilerServices;
+using Hark.Audio;
+
+namespace Hark.Transcription;
+
+/// <summary>
+/// Independent windows decoded N at a time: N windows go through the encoder as one batch and through the decoder as
+/// one session (beams or samples of every window side by side); temperature fallback re-decodes only the windows that
+/// failed, together again. No window is conditioned on another's text and none is re-decoded from its last timestamp,
+/// so a window's text after its last complete timestamp pair becomes a segment ending with the window.
+/// </summary>
+/// <remarks>
+/// The windows come from <see cref="Windows"/> (each clip cut into consecutive 30-second windows) or from the caller
+/// through <see cref="RunWindowsAsync"/>: voice-activity chunks or a server's queue of requests.
+/// </remarks>
+internal sealed class BatchedStrategy(TranscriptionPipeline pipeline, int batchSize) : IWindowStrategy
+{
+    /// <summary>Each clip cut into consecutive windows of at most 30 seconds.</summary>
+    public static IReadOnlyList<AudioWindow> Windows(TranscriptionPlan plan, MelFeatures mel)
+    {
+        var windows = new List<AudioWindow>();
+        foreach (var (start, end) in plan.Clips)
+        {
+            for (var seek = start; seek < end; seek += AudioConstants.FramesPerChunk)
+                windows.Add(new AudioWindow(seek, Math.Min(AudioConstants.FramesPerChunk, Math.Min(end, mel.ContentFrames) - seek)));
+        }
+        return windows;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<AudioWindow> FirstBatch(TranscriptionPlan plan, MelFeatures mel) => [.. Windows(plan, mel).Take(batchSize)];
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<Segment> RunAsync(PreparedTranscription run, IProgress<TranscriptionProgress>? progress, CancellationToken cancellationToken)
+        => RunWindowsAsync(run, Windows(run.Plan, run.Mel), progress, cancellationToken);
+
+    /// <summary>Decodes <paramref name="windows"/> in order, <c>batchSize</c> at a time, yielding numbered segments per batch.</summary>
+    public async IAsyncEnumerable<Segment> RunWindowsAsync(PreparedTranscription run, IReadOnlyList<AudioWindow> windows,
+        IProgress<TranscriptionProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var plan = run.Plan;
+        var prompt = plan.InitialPrompt;
+        var segmentCount = 0;
+        for (var first = 0; first < windows.Count; first += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            AudioWindow[] chunk = [.. windows.Skip(first).Take(batchSize)];
+            var results = await Task.Run(() =>
+            {
+                using var batch = run.Encode(pipeline, chunk, cancellationToken);
+                var seed = unchecked(plan.Options.Seed * 1_000_003 + chunk[0].Start);
+                return pipeline.DecodeWithFallback(plan, batch, [.. Enumerable.Range(0, chunk.Length)],
+                    o => o with { Prompt = prompt, Prefix = plan.Prefix, Seed = seed }, cancellationToken);
+            }, cancellationToken).ConfigureAwait(false);
+
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                if (plan.IsSilence(results[i])) continue;
+                foreach (var s in pipeline.Splitter.Split(results[i], chunk[i], keepUnfinished: true).Segments)
+                {
+                    var empty = s.Start == s.End || string.IsNullOrWhiteSpace(s.Text);
+                    yield return empty ? s with { Id = segmentCount++, Text = "", Tokens = [] } : s with { Id = segmentCount++ };
+                }
+            }
+            progress?.Report(new TranscriptionProgress(Math.Min(run.Mel.ContentFrames, chunk[^1].End) / 100.0, run.Mel.Duration));
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Runtime.CompilerServices;
+using Hark.Audio;
+using Hark.Checkpoints;
+using Hark.Decoding;
+using Hark.Engines;
+
+namespace Hark.Transcription;
+
+/// <summary>
+/// The window pipeline behind <see cref="WhisperModel"/>: options become a <see cref="TranscriptionPlan"/> once; the
+/// language is resolved (given, English for English-only models, or detected on the first 30 seconds, reusing that
+/// encoding when it is also the first window decoded); then a <see cref="IWindowStrategy"/> walks the recording
+/// (sequential for batch size 1, batched above). Every window is encoded once, and one decoder factory per encoder batch
+/// serves detection and every fallback temperature.
+/// </summary>
+internal sealed class TranscriptionPipeline
+{
+    private readonly IWhisperEngine _engine;
+    private readonly IDecodingTokenizer _tokenizer;
+    private readonly GenerationConfig? _generation;
+
+    /// <summary>Creates the pipeline over an engine, its tokenizer and the model folder's generation defaults.</summary>
+    public TranscriptionPipeline(IWhisperEngine engine, IDecodingTokenizer tokenizer, GenerationConfig? generation = null)
+    {
+        _engine = engine;
+        _tokenizer = tokenizer;
+        _generation = generation;
+        Splitter = new SegmentSplitter(tokenizer);
+    }
+
+    /// <summary>Cuts window results into segments.</summary>
+    public SegmentSplitter Splitter { get; }
+
+    /// <summary>Plans the run and resolves the language; what <see cref="TranscriptionInfo"/> reports is known after this.</summary>
+    /// <exception cref="HarkInputException">Unknown language, bad clip timestamps, or incompatible options.</exception>
+    public PreparedTranscription Prepare(MelFeatures mel, TranscriptionOptions options, CancellationToken cancellationToken = default)
+    {
+        if (mel.NMels <= 0 || mel.Data.Length < (long)mel.NMels * mel.Frames)
+            throw new ArgumentException("mel data is smaller than NMels × Frames", nameof(mel));
+        var plan = TranscriptionPlan.Create(options, _tokenizer, _engine.Config, _generation, mel.ContentFrames);
+        if (plan.Language is { } language)
+            return new PreparedTranscription(mel, plan, new TranscriptionInfo(language, 1.0, mel.Duration, options), null);
+
+        // Detect on the first 3000 frames of the padded features, as openai does (silence padding, not zeros). When the
+        // first window decoded is that same stretch, its encoding and decoder factory are kept for decoding.
+        AudioWindow detection = new(0, AudioConstants.FramesPerChunk);
+        var first = Strategy(plan).FirstBatch(plan, mel);
+        var reuse = first.Count > 0 && first[0] == detection;
+        var batch = Encode(mel, reuse ? first : [detection], cancellationToken);
+        try
+        {
+            var probs = LanguageDetector.Detect(batch.Decoder, _tokenizer.Special, _engine.Config.VocabSize, [0])[0];
+            var (code, probability) = LanguageDetector.Best(probs);
+            var info = new TranscriptionInfo(code, probability, mel.Duration, options, probs);
+            if (!reuse) batch.Dispose();
+            return new PreparedTranscription(mel, plan.WithLanguage(code), info, reuse ? batch : null);
+        }
+        catch
+        {
+            batch.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Transcribes a prepared run, yielding segments as soon as their window is done.</summary>
+    public async IAsyncEnumerable<Segment> RunAsync(PreparedTranscription run, IProgress<TranscriptionProgress>? progress = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await foreach (var s in Strategy(run.Plan).RunAsync(run, progress, cancellationToken).ConfigureAwait(false)) yield return s;
+        }
+        finally
+        {
+            run.Dispose();
+        }
+    }
+
+    /// <summary>The batched strategy, for callers that choose the windows themselves (voice activity, servers).</summary>
+    public BatchedStrategy Batched(int batchSize) => new(this, batchSize);
+
+    /// <summary>Encodes <paramref name="windows"/> of <paramref name="mel"/> as one batch.</summary>
+    public EncodedBatch Encode(MelFeatures mel, IReadOnlyList<AudioWindow> windows, CancellationToken cancellationToken) =>
+        EncodedBatch.Encode(_engine, mel, windows, cancellationToken);
+
+    /// <summary>Temperature fallback over windows of <paramref name="batch"/>.</summary>
+    public Decoding.DecodingResult[] DecodeWithFallback(TranscriptionPlan plan, EncodedBatch batch, IReadOnlyList<int> windows,
+        Func<DecodingOptions, DecodingOptions> perWindow, CancellationToken cancellationToken) =>
+        TemperatureFallback.Decode(_engine, _tokenizer, plan, batch, windows, perWindow, cancellationToken);
+
+    private IWindowStrategy Strategy(TranscriptionPlan plan) =>
+        plan.Options.BatchSize > 1 ? new BatchedStrategy(this, plan.Options.BatchSize) : new SequentialStrategy(this);
+}
