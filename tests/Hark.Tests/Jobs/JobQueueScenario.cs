@@ -17,13 +17,13 @@ public sealed class JobQueueScenario : IAsyncLifetime, IDisposable
     public const string Victim = "w1";
     public static readonly TimeSpan AckWait = TimeSpan.FromSeconds(3);
 
-    /// <summary>Fast decoding on the test preset's random weights (results are still exact to compare).</summary>
+    /// <summary>Short greedy decoding on the tiny preset's random weights (results are still exact to compare).</summary>
     public static readonly TranscriptionOptions Options = new()
     {
         Language = "en", BeamSize = null, Temperatures = [0f], MaxNewTokens = 6,
     };
 
-    private readonly RandomModelFolder _model = new();
+    private readonly RandomModelFolder _model = new("tiny");
     private readonly TempDir _dir = Fixtures.TempDir();
 
     /// <summary>Job id → the audio file it was submitted from (the 30 good jobs).</summary>

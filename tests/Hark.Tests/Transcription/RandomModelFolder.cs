@@ -13,9 +13,13 @@ public sealed class RandomModelFolder : IDisposable
 
     private readonly TempDir _dir = Fixtures.TempDir();
 
-    public RandomModelFolder()
+    /// <summary>Writes a random-weight model of the tiny <c>test</c> dimensions (also an xunit class fixture).</summary>
+    public RandomModelFolder() : this("test") { }
+
+    /// <summary>Writes a random-weight model of <paramref name="preset"/>.</summary>
+    internal RandomModelFolder(string preset)
     {
-        var config = WhisperPresets.Get("test");
+        var config = WhisperPresets.Get(preset);
         WhisperConfigFile.Write(Path.Combine(_dir.FullName, "config.json"), config);
         using var weights = new RandomWhisperWeights(config, 7);
         SafetensorsWriter.Write(Path.Combine(_dir.FullName, WhisperCheckpoint.SafetensorsFileName), weights);
