@@ -98,18 +98,11 @@ public static class TranscriptWriter
         foreach (var format in formats)
         {
             var path = Path.Combine(outputDir, basename + "." + Extension(format));
-            var temp = path + ".tmp-" + Environment.ProcessId;
-            try
+            Hark.IO.AtomicOutput.WriteFile(path, stream =>
             {
-                using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false)))
-                    Write(writer, result, format);
-                File.Move(temp, path, overwrite: true);
-            }
-            catch
-            {
-                File.Delete(temp);
-                throw;
-            }
+                using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+                Write(writer, result, format);
+            });
             written.Add(path);
         }
         return written;
