@@ -103,6 +103,16 @@ public class TranscribeUsageTests
     }
 
     [Fact]
+    public async Task An_output_dir_that_cannot_be_written_fails_in_one_line_before_the_transcription_runs()
+    {
+        if (!OperatingSystem.IsLinux()) return;   // /proc refuses new entries on Linux only
+        var r = await Run("--output-dir", "/proc/hark-no-such-folder");
+        Assert.Equal(1, r.ExitCode);   // the environment, not the input: exit 1
+        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("--output-dir: cannot write transcripts there", line, StringComparison.Ordinal);   // not "folder not found"
+    }
+
+    [Fact]
     public async Task Two_inputs_that_would_write_the_same_transcript_are_refused_before_any_work()
     {
         using var dir = Fixtures.TempDir();
