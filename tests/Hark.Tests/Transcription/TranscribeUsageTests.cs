@@ -78,6 +78,8 @@ public class TranscribeUsageTests
     [InlineData("--compression-ratio-threshold", "NaN", "--compression-ratio-threshold: must be a finite number")]
     [InlineData("--clip-timestamps", "5,2", "--clip-timestamps: each end must come after its start")]
     [InlineData("--clip-timestamps", "nan", "--clip-timestamps: must be a finite number")]
+    [InlineData("--batch-size", "0", "--batch-size: must be 1 (sequential) to 64, got 0")]
+    [InlineData("--batch_size", "65", "--batch-size: must be 1 (sequential) to 64, got 65")]
     public async Task Out_of_range_arguments_exit_2_naming_the_option_before_any_work(string option, string value, string expected)
     {
         Assert.Contains(expected, OneLine(await Run(option, value)), StringComparison.Ordinal);
