@@ -23,10 +23,12 @@ internal static class BatchedBench
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>One configuration's figures, as the child prints them.</summary>
+    /// <summary>One configuration's figures, as the child prints them. CPU seconds are the process's over the timed
+    /// transcription: on a shared machine audio seconds per CPU second is the steadier figure (spinning workers count).</summary>
     public sealed record Row(string Preset, string Configuration, bool Vad, int BatchSize, int Threads, double AudioSeconds,
-        double SpeechSeconds, double LoadSeconds, double WallSeconds, double AudioPerSecond, long Windows, long Tokens,
-        double EncoderSeconds, double DecoderSeconds, long DecoderSteps, int Segments, long PeakRssBytes);
+        double SpeechSeconds, double LoadSeconds, double WallSeconds, double AudioPerSecond, double CpuSeconds, double AudioPerCpuSecond,
+        long Windows, long Tokens, double EncoderSeconds, double DecoderSeconds, long DecoderSteps, int Segments, long PeakRssBytes,
+        string LoadAverage);
 
     public static void Register() => BenchMain.Register("batched",
         "long-form audio s/s and peak RSS: sequential, VAD, VAD + batch N on a 10-minute fixture recording [--presets --threads --batches --seconds --out]",
@@ -39,7 +41,7 @@ internal static class BatchedBench
 
         List<(string Name, bool Vad, int Batch)> configurations = [("sequential", false, 1), ("vad", true, 1), .. o.Batches.Select(b => ($"vad+b{b}", true, b))];
         var rows = new List<Row>();
-        Console.WriteLine($"{"preset",-6} {"configuration",-12} {"audio s/s",9} {"× seq",6} {"wall s",7} {"speech s",8} {"windows",7} {"tokens",7} {"enc s",6} {"dec s",6} {"steps",6} {"peak RSS",9}");
+        Console.WriteLine($"{"preset",-6} {"configuration",-12} {"audio s/s",9} {"× seq",6} {"s/CPU s",7} {"× seq",6} {"wall s",7} {"speech s",8} {"windows",7} {"tokens",7} {"enc s",6} {"dec s",6} {"steps",6} {"peak RSS",9} {"load",5}");
         foreach (var preset in o.Presets)
         {
             Row? sequential = null;
@@ -48,8 +50,9 @@ internal static class BatchedBench
                 var row = await RunChildAsync(preset, name, vad, batch, o).ConfigureAwait(false);
                 sequential ??= row;
                 rows.Add(row);
-                Console.WriteLine($"{row.Preset,-6} {row.Configuration,-12} {row.AudioPerSecond,9:F2} {row.AudioPerSecond / sequential.AudioPerSecond,6:F2} {row.WallSeconds,7:F1} " +
-                    $"{row.SpeechSeconds,8:F1} {row.Windows,7} {row.Tokens,7} {row.EncoderSeconds,6:F1} {row.DecoderSeconds,6:F1} {row.DecoderSteps,6} {row.PeakRssBytes / 1048576.0,5:F0} MiB");
+                Console.WriteLine($"{row.Preset,-6} {row.Configuration,-12} {row.AudioPerSecond,9:F2} {row.AudioPerSecond / sequential.AudioPerSecond,6:F2} " +
+                    $"{row.AudioPerCpuSecond,7:F2} {row.AudioPerCpuSecond / sequential.AudioPerCpuSecond,6:F2} {row.WallSeconds,7:F1} {row.SpeechSeconds,8:F1} {row.Windows,7} " +
+                    $"{row.Tokens,7} {row.EncoderSeconds,6:F1} {row.DecoderSeconds,6:F1} {row.DecoderSteps,6} {row.PeakRssBytes / 1048576.0,5:F0} MiB {row.LoadAverage,5}");
             }
         }
         Console.WriteLine($"{o.Seconds} s of fixture speech; {o.Precision} weights; {o.Threads} threads; greedy, temperature 0 only, language en; " +
@@ -126,16 +129,20 @@ internal static class BatchedBench
         await model.TranscribeAsync(audio.AsMemory(0, Math.Min(audio.Length, AudioConstants.SamplesPerChunk)), options).ToResultAsync().ConfigureAwait(false);
         engine.Reset();
 
+        using var self = Process.GetCurrentProcess();
+        var cpu0 = self.TotalProcessorTime;
         clock.Restart();
         var transcription = model.TranscribeAsync(audio, options);
         var result = await transcription.ToResultAsync().ConfigureAwait(false);
         var wall = clock.Elapsed.TotalSeconds;
+        self.Refresh();
+        var cpu = (self.TotalProcessorTime - cpu0).TotalSeconds;
         var info = await transcription.Info.ConfigureAwait(false);
         var t = engine.Timings;
         var seconds = (double)audio.Length / AudioConstants.SampleRate;
         Console.WriteLine(JsonSerializer.Serialize(new Row(preset, o.Name, vad, batch, o.Threads, seconds, info.DurationAfterVad, load, wall, seconds / wall,
-            t.Windows, result.Segments.Sum(s => (long)s.Tokens.Count), t.Encoder.TotalSeconds, t.Decoder.TotalSeconds, t.Steps, result.Segments.Count,
-            ProcessMemory.PeakBytes)));
+            cpu, seconds / cpu, t.Windows, result.Segments.Sum(s => (long)s.Tokens.Count), t.Encoder.TotalSeconds, t.Decoder.TotalSeconds, t.Steps,
+            result.Segments.Count, ProcessMemory.PeakBytes, LoadAverage())));
         return 0;
     }
 

@@ -90,8 +90,9 @@ public sealed record TranscriptionOptions
     public IReadOnlyList<double> ClipTimestamps { get; init; } = [];
 
     /// <summary>Transcribe only the speech Silero VAD finds (<c>vad_filter</c>): the speech chunks are joined, transcribed
-    /// as one recording and the segment times mapped back to the original timeline. Ignored with
-    /// <see cref="ClipTimestamps"/>, as in faster-whisper.</summary>
+    /// as one recording (with <see cref="BatchSize"/> above 1: in windows of consecutive chunks holding at most 30 s of
+    /// speech) and the segment times mapped back to the original timeline. Ignored with <see cref="ClipTimestamps"/>, as
+    /// in faster-whisper.</summary>
     public bool VadFilter { get; init; }
 
     /// <summary>How <see cref="VadFilter"/> tells speech from silence (<c>vad_parameters</c>); null takes faster-whisper's

@@ -117,6 +117,19 @@ public class TranscribeUsageTests
         Assert.False(Directory.Exists(dir.File("out")));
     }
 
+    [Theory]
+    [InlineData("transcribe")]
+    [InlineData("jobs submit")]
+    public async Task Batch_size_is_offered_with_what_batching_loses_and_keeps(string verb)
+    {
+        var r = await HarkProcess.RunAsync([.. verb.Split(' '), "--help"]);
+        Assert.Equal(0, r.ExitCode);
+        var help = System.Text.RegularExpressions.Regex.Replace(r.Stdout, @"\s+", " ");
+        Assert.Contains("--batch-size", help, StringComparison.Ordinal);
+        Assert.Contains("Lost: conditioning on the previous window's text and seeking from its last timestamp", help, StringComparison.Ordinal);
+        Assert.Contains("Kept per window: temperature fallback", help, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Help_names_the_program_hark()
     {
