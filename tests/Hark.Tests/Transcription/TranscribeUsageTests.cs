@@ -78,6 +78,8 @@ public class TranscribeUsageTests
     [InlineData("--compression-ratio-threshold", "NaN", "--compression-ratio-threshold: must be a finite number")]
     [InlineData("--clip-timestamps", "5,2", "--clip-timestamps: each end must come after its start")]
     [InlineData("--clip-timestamps", "nan", "--clip-timestamps: must be a finite number")]
+    [InlineData("--batch-size", "0", "--batch-size: must be 1 (sequential) to 64, got 0")]
+    [InlineData("--batch_size", "65", "--batch-size: must be 1 (sequential) to 64, got 65")]
     public async Task Out_of_range_arguments_exit_2_naming_the_option_before_any_work(string option, string value, string expected)
     {
         Assert.Contains(expected, OneLine(await Run(option, value)), StringComparison.Ordinal);
@@ -123,6 +125,19 @@ public class TranscribeUsageTests
         var r = await HarkProcess.RunAsync(["transcribe", dir.File("a/x.wav"), dir.File("b/x.wav"), "--model", dir.File("no-model"), "-o", dir.File("out")]);
         Assert.Contains("would both write x.wav.", OneLine(r), StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Theory]
+    [InlineData("transcribe")]
+    [InlineData("jobs submit")]
+    public async Task Batch_size_is_offered_with_what_batching_loses_and_keeps(string verb)
+    {
+        var r = await HarkProcess.RunAsync([.. verb.Split(' '), "--help"]);
+        Assert.Equal(0, r.ExitCode);
+        var help = System.Text.RegularExpressions.Regex.Replace(r.Stdout, @"\s+", " ");
+        Assert.Contains("--batch-size", help, StringComparison.Ordinal);
+        Assert.Contains("Lost: conditioning on the previous window's text and seeking from its last timestamp", help, StringComparison.Ordinal);
+        Assert.Contains("Kept per window: temperature fallback", help, StringComparison.Ordinal);
     }
 
     [Fact]
