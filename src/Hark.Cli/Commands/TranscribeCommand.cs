@@ -90,6 +90,24 @@ internal static class TranscribeCommand
         Description = "With --vad-filter: key=value,… of faster-whisper's VadOptions: threshold (0.5), neg_threshold (threshold-0.15), min_speech_duration_ms (0), "
             + "max_speech_duration_s (inf), min_silence_duration_ms (2000), speech_pad_ms (400).",
     };
+    private static readonly Option<bool> WordTimestamps = new("--word-timestamps")
+    {
+        Description = "Time every word (cross-attention alignment, as openai-whisper): JSON words, segment bounds moved to them. Takes an optional True/False.",
+    };
+    private static readonly Option<string> PrependPunctuations = new("--prepend-punctuations")
+    {
+        Description = "With --word-timestamps: marks merged with the next word.",
+        DefaultValueFactory = _ => new TranscriptionOptions().PrependPunctuations,
+    };
+    private static readonly Option<string> AppendPunctuations = new("--append-punctuations")
+    {
+        Description = "With --word-timestamps: marks merged with the previous word.",
+        DefaultValueFactory = _ => new TranscriptionOptions().AppendPunctuations,
+    };
+    private static readonly Option<double?> HallucinationSilenceThreshold = new("--hallucination-silence-threshold")
+    {
+        Description = "With --word-timestamps: skip silences longer than this (seconds) around a likely hallucination.",
+    };
     private static readonly Option<string> OutputFormat = new("--output-format", "-f")
     {
         Description = "txt | srt | vtt | tsv | json | all.",
@@ -107,6 +125,7 @@ internal static class TranscribeCommand
         Language, Task, BeamSize, BestOf, Patience, LengthPenalty, Temperature, TemperatureIncrement, InitialPrompt, Prefix, Hotwords,
         ConditionOnPreviousText, NoSpeechThreshold, CompressionRatioThreshold, LogProbThreshold, MaxNewTokens, RepetitionPenalty,
         NoRepeatNgramSize, WithoutTimestamps, SuppressTokens, ClipTimestamps, VadFilter, VadParameters,
+        WordTimestamps, PrependPunctuations, AppendPunctuations, HallucinationSilenceThreshold,
     ];
 
     public static Command Create()
@@ -174,7 +193,14 @@ internal static class TranscribeCommand
                 : [],
             VadFilter = p.GetValue(VadFilter),
             VadParameters = p.GetValue(VadParameters) is { } vad ? VadOptions.Parse(vad) : new VadOptions(),
+            WordTimestamps = p.GetValue(WordTimestamps),
+            PrependPunctuations = p.GetValue(PrependPunctuations)!,
+            AppendPunctuations = p.GetValue(AppendPunctuations)!,
+            HallucinationSilenceThreshold = p.GetValue(HallucinationSilenceThreshold) is { } silence
+                ? ArgumentRanges.Finite(silence, "--hallucination-silence-threshold") : null,
         };
+        if (!transcription.WordTimestamps && transcription.HallucinationSilenceThreshold is not null)
+            throw new HarkInputException("--hallucination-silence-threshold requires --word-timestamps", field: "hallucination-silence-threshold");
         DecodingRules.Validate(transcription);
         return transcription;
     }

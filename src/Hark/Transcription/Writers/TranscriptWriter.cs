@@ -76,6 +76,7 @@ public static class TranscriptWriter
                 Number(json, "avg_logprob", s.AvgLogprob);
                 Number(json, "compression_ratio", s.CompressionRatio);
                 Number(json, "no_speech_prob", s.NoSpeechProb);
+                if (s.Words is { } words) WriteWords(json, words);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -112,6 +113,21 @@ public static class TranscriptWriter
     private static IEnumerable<Segment> Cues(TranscriptResult result) => result.Segments.Where(s => SubtitleText(s).Length > 0);
 
     private static string SubtitleText(Segment s) => s.Text.Trim().Replace("-->", "->");
+
+    private static void WriteWords(Utf8JsonWriter json, IReadOnlyList<WordTiming> words)
+    {
+        json.WriteStartArray("words");
+        foreach (var w in words)
+        {
+            json.WriteStartObject();
+            json.WriteString("word", w.Word);
+            Number(json, "start", w.Start);
+            Number(json, "end", w.End);
+            Number(json, "probability", w.Probability);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
 
     private static void Number(Utf8JsonWriter json, string name, double value)
     {
