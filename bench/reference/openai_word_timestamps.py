@@ -2,6 +2,7 @@
 written by `hark dev random-model --pytorch-bin`), for the word-timestamp golden files of Hark's tests.
 
 Usage: PYTHONPATH=bench/reference/standins:<openai-whisper source> python3 openai_word_timestamps.py MODEL_DIR OUT.json AUDIO...
+       [--hallucination-silence-threshold SECONDS]
 
 openai-whisper is not installed: its source (github.com/openai/whisper) is put on PYTHONPATH, with the stand-ins in
 standins/ for numba and tiktoken. The alignment heads are the folder's generation_config.json `alignment_heads`, or
@@ -72,11 +73,18 @@ def load(folder):
 
 
 def main():
-    folder, out, audio = sys.argv[1], sys.argv[2], sys.argv[3:]
+    args = sys.argv[1:]
+    threshold = None
+    if "--hallucination-silence-threshold" in args:
+        i = args.index("--hallucination-silence-threshold")
+        threshold = float(args[i + 1])
+        del args[i:i + 2]
+    folder, out, audio = args[0], args[1], args[2:]
     model, heads = load(folder)
-    results = {"alignment_heads": heads, "runs": {}}
+    results = {"alignment_heads": heads, "hallucination_silence_threshold": threshold, "runs": {}}
     for path in audio:
-        r = whisper.transcribe(model, path, word_timestamps=True, temperature=0.0, language="en", fp16=False)
+        r = whisper.transcribe(model, path, word_timestamps=True, temperature=0.0, language="en", fp16=False,
+                               hallucination_silence_threshold=threshold)
         results["runs"][os.path.basename(path)] = [
             {"seek": s["seek"], "start": s["start"], "end": s["end"], "tokens": s["tokens"],
              # [word, start, end, probability]: compact, the files are test data

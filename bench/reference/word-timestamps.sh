@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates tests/Hark.Tests/Transcription/Data/word-timestamps/{with,without}-heads.json with openai-whisper itself.
+# Regenerates tests/Hark.Tests/Transcription/Data/word-timestamps/*.json with openai-whisper itself.
 # Needs: python3 with torch (Debian: apt-get install python3-torch python3-regex python3-tqdm), ffmpeg, and
 # openai-whisper's source: OPENAI_WHISPER=<folder holding whisper/> (git clone https://github.com/openai/whisper).
 set -euo pipefail
@@ -24,6 +24,7 @@ import json, sys
 p = sys.argv[1]; g = json.load(open(p)); g["alignment_heads"] = [[0, 1], [1, 0]]; json.dump(g, open(p, "w"), indent=2)
 PY
 "$python" "$here/openai_word_timestamps.py" "$work/model" "$out/with-heads.json" "${audio[@]}"
+"$python" "$here/openai_word_timestamps.py" "$work/model" "$out/hallucination-silence.json" "${audio[1]}" --hallucination-silence-threshold 2
 
 # Without: the key removed, so openai falls back to its default heads.
 "$python" - "$work/model/generation_config.json" <<'PY'

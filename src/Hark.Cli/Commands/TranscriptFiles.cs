@@ -14,8 +14,9 @@ internal sealed class TranscriptFiles
 {
     private readonly IReadOnlyList<string> _names;
 
-    private TranscriptFiles(string folder, IReadOnlyList<OutputFormat> formats, IReadOnlyList<string> names)
+    private TranscriptFiles(string folder, IReadOnlyList<OutputFormat> formats, IReadOnlyList<string> names, SubtitleOptions? subtitles)
     {
+        Subtitles = subtitles;
         Folder = folder;
         Formats = formats;
         _names = names;
@@ -24,12 +25,15 @@ internal sealed class TranscriptFiles
     /// <summary>The output folder.</summary>
     public string Folder { get; }
 
+    /// <summary>How SRT and VTT lay out words.</summary>
+    public SubtitleOptions? Subtitles { get; }
+
     /// <summary>The formats written per input.</summary>
     public IReadOnlyList<OutputFormat> Formats { get; }
 
     /// <summary>Plans the output names of <paramref name="audio"/> in <paramref name="folder"/>.</summary>
     /// <exception cref="HarkInputException">The folder is a file, or two inputs would write the same transcript.</exception>
-    public static TranscriptFiles Plan(IReadOnlyList<string> audio, string folder, IReadOnlyList<OutputFormat> formats)
+    public static TranscriptFiles Plan(IReadOnlyList<string> audio, string folder, IReadOnlyList<OutputFormat> formats, SubtitleOptions? subtitles = null)
     {
         if (File.Exists(folder)) throw new HarkInputException("is a file, expected a folder for the transcripts", folder, "--output-dir");
         static string Stem(string a) => a == "-" ? "stdin" : Path.GetFileNameWithoutExtension(a);
@@ -48,7 +52,7 @@ internal sealed class TranscriptFiles
                         "transcribe them in separate runs with different --output-dir", field: "audio");
             }
         }
-        return new TranscriptFiles(folder, formats, names);
+        return new TranscriptFiles(folder, formats, names, subtitles);
     }
 
     /// <summary>The output name (without extension) of input number <paramref name="index"/>.</summary>
@@ -70,7 +74,7 @@ internal sealed class TranscriptFiles
             using (var writer = new StreamWriter(output.TempPath, false, new UTF8Encoding(false)))
             {
                 if (format == OutputFormat.Json && partial) writer.Write(PartialJson(result));
-                else TranscriptWriter.Write(writer, result, format);
+                else TranscriptWriter.Write(writer, result, format, Subtitles);
             }
             output.Commit();
             written.Add(path);

@@ -11,7 +11,8 @@ namespace Hark.Tests.Transcription.Timing;
 /// Word timestamps against openai-whisper itself: <c>bench/reference/word-timestamps.sh</c> ran openai's
 /// <c>transcribe(..., word_timestamps=True)</c> (greedy, temperature 0, English) on the <c>test</c> preset's random weights
 /// (seed 7), once with the folder's <c>alignment_heads</c> and once without (openai's fallback heads), and kept the segments
-/// in <c>Data/word-timestamps/</c>. Hark transcribes the same audio with the same weights: the same tokens, the same
+/// in <c>Data/word-timestamps/</c>; and once more on longform with <c>hallucination_silence_threshold=2</c> (random weights
+/// make every word improbable, so the anomaly rules fire). Hark transcribes the same audio with the same weights: the same tokens, the same
 /// words, and every start and end within 0.02 s.
 /// </summary>
 public sealed class OpenAiWordTimestampGoldenTests
@@ -24,6 +25,7 @@ public sealed class OpenAiWordTimestampGoldenTests
         { "with-heads", "longform.wav" },
         { "without-heads", "jfk.wav" },
         { "without-heads", "longform.wav" },
+        { "hallucination-silence", "longform.wav" },
     };
 
     [Theory]
@@ -35,6 +37,8 @@ public sealed class OpenAiWordTimestampGoldenTests
         var heads = document.RootElement.GetProperty("alignment_heads");
         IReadOnlyList<(int, int)>? pairs = heads.ValueKind == JsonValueKind.Null ? null
             : [.. heads.EnumerateArray().Select(p => (p[0].GetInt32(), p[1].GetInt32()))];
+        double? threshold = document.RootElement.TryGetProperty("hallucination_silence_threshold", out var t) && t.ValueKind == JsonValueKind.Number
+            ? t.GetDouble() : null;
         var expected = document.RootElement.GetProperty("runs").GetProperty(audio).EnumerateArray().ToList();
 
         var config = WhisperPresets.Get("test");
@@ -42,7 +46,8 @@ public sealed class OpenAiWordTimestampGoldenTests
         var generation = GenerationConfigDefaults.ForModel(config) with { AlignmentHeads = pairs };
         await using var model = new WhisperModel(engine, WhisperTokenizer.FromFolder(Fixtures.Path("hf/whisper-base")), generation);
         var path = Fixtures.Path(audio == "jfk.wav" ? "audio/jfk.wav" : "audio/espeak/longform.wav");
-        var options = new TranscriptionOptions { Language = "en", BeamSize = null, Temperatures = [0f], WordTimestamps = true };
+        var options = new TranscriptionOptions { Language = "en", BeamSize = null, Temperatures = [0f], WordTimestamps = true,
+            HallucinationSilenceThreshold = threshold };
         var actual = (await model.TranscribeAsync(path, options).ToResultAsync()).Segments;
 
         Assert.Equal(expected.Select(s => s.GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32()).ToArray()), actual.Select(s => s.Tokens.ToArray()));
