@@ -36,8 +36,7 @@ internal static class UsageCheck
     /// <summary>openai-whisper's and faster-whisper's options that hark does not have (yet), by normalized name.</summary>
     private static readonly HashSet<string> NotImplemented = new(StringComparer.Ordinal)
     {
-        "word-timestamps", "highlight-words", "max-line-width", "max-line-count", "max-words-per-line", "prepend-punctuations",
-        "append-punctuations", "hallucination-silence-threshold", "fp16", "model-dir",
+        "fp16", "model-dir",
     };
 
     /// <summary>" (did you mean --beam-size?)" for the closest option name of <paramref name="command"/>, or empty.</summary>

@@ -26,16 +26,24 @@ internal static class ConvertCommand
         var force = new Option<bool>("--force") { Description = "Replace an existing output." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0 = all cores)." };
         var json = new Option<bool>("--json") { Description = "Print a JSON summary instead of text." };
+        var alignmentHeads = new Option<bool>("--alignment-heads")
+        {
+            Description = "onnx: the decoders also output the alignment heads' cross-attention, for --word-timestamps on ONNX Runtime.",
+        };
         var command = new Command("convert", "Convert a Whisper model to CTranslate2 (faster-whisper), whisper.cpp or ONNX.");
         command.Arguments.Add(model);
-        foreach (var o in new Option[] { to, output, quantization, force, threads, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { to, output, quantization, force, threads, json, alignmentHeads }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
             var converter = ConverterCatalog.Get(parse.GetValue(to)!);
             var q = parse.GetValue(quantization);
             if (q is not null && !converter.Quantizations.Contains(q, StringComparer.OrdinalIgnoreCase))
                 throw new HarkInputException($"'{q}' is not supported by the {converter.Target} target; expected one of {string.Join(", ", converter.Quantizations)}", field: "--quantization");
-            var options = new ConversionOptions { Quantization = q, Force = parse.GetValue(force), Threads = ArgumentRanges.Threads(parse.GetValue(threads)) };
+            var options = new ConversionOptions
+            {
+                Quantization = q, Force = parse.GetValue(force), Threads = ArgumentRanges.Threads(parse.GetValue(threads)),
+                AlignmentHeads = parse.GetValue(alignmentHeads),
+            };
             var destination = parse.GetValue(output)!;
             var asJson = parse.GetValue(json);
             using var checkpoint = WhisperCheckpoint.Open(await ModelArgument.ResolveAsync(parse.GetValue(model)!, ct).ConfigureAwait(false));

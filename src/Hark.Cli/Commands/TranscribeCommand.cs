@@ -99,6 +99,37 @@ internal static class TranscribeCommand
             + "skipping, timestamps or not.",
         DefaultValueFactory = _ => 1,
     };
+    private static readonly Option<bool> WordTimestamps = new("--word-timestamps")
+    {
+        Description = "Time every word (cross-attention alignment, as openai-whisper): JSON words, segment bounds moved to them. Takes an optional True/False.",
+    };
+    private static readonly Option<string> PrependPunctuations = new("--prepend-punctuations")
+    {
+        Description = "With --word-timestamps: marks merged with the next word.",
+        DefaultValueFactory = _ => new TranscriptionOptions().PrependPunctuations,
+    };
+    private static readonly Option<string> AppendPunctuations = new("--append-punctuations")
+    {
+        Description = "With --word-timestamps: marks merged with the previous word.",
+        DefaultValueFactory = _ => new TranscriptionOptions().AppendPunctuations,
+    };
+    private static readonly Option<double?> HallucinationSilenceThreshold = new("--hallucination-silence-threshold")
+    {
+        Description = "With --word-timestamps: skip silences longer than this (seconds) around a likely hallucination.",
+    };
+    private static readonly Option<bool> HighlightWords = new("--highlight-words")
+    {
+        Description = "With --word-timestamps: underline each word as it is spoken in srt and vtt. Takes an optional True/False.",
+    };
+    private static readonly Option<int?> MaxLineWidth = new("--max-line-width")
+    {
+        Description = "With --word-timestamps: characters per subtitle line before a break.",
+    };
+    private static readonly Option<int?> MaxLineCount = new("--max-line-count") { Description = "With --word-timestamps: lines per subtitle cue." };
+    private static readonly Option<int?> MaxWordsPerLine = new("--max-words-per-line")
+    {
+        Description = "With --word-timestamps: words per subtitle cue (no effect with --max-line-width).",
+    };
     private static readonly Option<string> OutputFormat = new("--output-format", "-f")
     {
         Description = "txt | srt | vtt | tsv | json | all.",
@@ -116,13 +147,15 @@ internal static class TranscribeCommand
         Language, Task, BeamSize, BestOf, Patience, LengthPenalty, Temperature, TemperatureIncrement, InitialPrompt, Prefix, Hotwords,
         ConditionOnPreviousText, NoSpeechThreshold, CompressionRatioThreshold, LogProbThreshold, MaxNewTokens, RepetitionPenalty,
         NoRepeatNgramSize, WithoutTimestamps, SuppressTokens, ClipTimestamps, VadFilter, VadParameters, BatchSize,
+        WordTimestamps, PrependPunctuations, AppendPunctuations, HallucinationSilenceThreshold,
     ];
 
     public static Command Create()
     {
         var command = new Command("transcribe", "Transcribe audio files with a Whisper model (openai-whisper's algorithm).");
         command.Arguments.Add(Audio);
-        foreach (var o in (Option[])[.. EngineOptions, .. DecodingOptions, OutputFormat, OutputDir, Json]) command.Options.Add(o);
+        foreach (var o in (Option[])[.. EngineOptions, .. DecodingOptions, HighlightWords, MaxLineWidth, MaxLineCount, MaxWordsPerLine, OutputFormat,
+            OutputDir, Json]) command.Options.Add(o);
         command.SetAction((parse, ct) => TranscribeRunner.RunAsync(Read(parse), ct));
         return command;
     }
@@ -135,7 +168,32 @@ internal static class TranscribeCommand
         var formats = TranscriptWriter.Parse(p.GetValue(OutputFormat)!);
         var outputDir = p.GetValue(OutputDir)!;
         return new TranscribeRequest(audio, p.GetValue(Model)!, model, transcription, formats, outputDir, p.GetValue(Json),
-            TranscriptFiles.Plan(audio, outputDir, formats));
+            TranscriptFiles.Plan(audio, outputDir, formats, ReadSubtitles(p, transcription.WordTimestamps)));
+    }
+
+    /// <summary>The subtitle layout options, which need word timestamps (openai's rule); openai's warnings for options that
+    /// have no effect together.</summary>
+    private static SubtitleOptions ReadSubtitles(ParseResult p, bool wordTimestamps)
+    {
+        var subtitles = new SubtitleOptions
+        {
+            HighlightWords = p.GetValue(HighlightWords),
+            MaxLineWidth = p.GetValue(MaxLineWidth) is { } width ? CliParsing.Positive(width, "max-line-width") : null,
+            MaxLineCount = p.GetValue(MaxLineCount) is { } count ? CliParsing.Positive(count, "max-line-count") : null,
+            MaxWordsPerLine = p.GetValue(MaxWordsPerLine) is { } words ? CliParsing.Positive(words, "max-words-per-line") : null,
+        };
+        (string Name, bool Set)[] asked =
+        [
+            ("highlight-words", subtitles.HighlightWords), ("max-line-count", subtitles.MaxLineCount is not null),
+            ("max-line-width", subtitles.MaxLineWidth is not null), ("max-words-per-line", subtitles.MaxWordsPerLine is not null),
+        ];
+        if (!wordTimestamps && asked.FirstOrDefault(a => a.Set).Name is { } option)
+            throw new HarkInputException($"--{option} requires --word-timestamps", field: option);
+        if (subtitles.MaxLineCount is not null && subtitles.MaxLineWidth is null)
+            Console.Error.WriteLine("warning: --max-line-count has no effect without --max-line-width");
+        if (subtitles.MaxWordsPerLine is not null && subtitles.MaxLineWidth is not null)
+            Console.Error.WriteLine("warning: --max-words-per-line has no effect with --max-line-width");
+        return subtitles;
     }
 
     /// <summary>The model path or alias given with <c>--model</c>.</summary>
@@ -184,7 +242,14 @@ internal static class TranscribeCommand
             VadFilter = p.GetValue(VadFilter),
             VadParameters = p.GetValue(VadParameters) is { } vad ? VadOptions.Parse(vad) : null,
             BatchSize = ArgumentRanges.BatchSize(p.GetValue(BatchSize)),
+            WordTimestamps = p.GetValue(WordTimestamps),
+            PrependPunctuations = p.GetValue(PrependPunctuations)!,
+            AppendPunctuations = p.GetValue(AppendPunctuations)!,
+            HallucinationSilenceThreshold = p.GetValue(HallucinationSilenceThreshold) is { } silence
+                ? ArgumentRanges.Finite(silence, "--hallucination-silence-threshold") : null,
         };
+        if (!transcription.WordTimestamps && transcription.HallucinationSilenceThreshold is not null)
+            throw new HarkInputException("--hallucination-silence-threshold requires --word-timestamps", field: "hallucination-silence-threshold");
         DecodingRules.Validate(transcription);
         return transcription;
     }

@@ -14,8 +14,9 @@ internal sealed class TranscriptFiles
 {
     private readonly IReadOnlyList<string> _names;
 
-    private TranscriptFiles(string folder, IReadOnlyList<OutputFormat> formats, IReadOnlyList<string> names)
+    private TranscriptFiles(string folder, IReadOnlyList<OutputFormat> formats, IReadOnlyList<string> names, SubtitleOptions? subtitles)
     {
+        Subtitles = subtitles;
         Folder = folder;
         Formats = formats;
         _names = names;
@@ -24,13 +25,16 @@ internal sealed class TranscriptFiles
     /// <summary>The output folder.</summary>
     public string Folder { get; }
 
+    /// <summary>How SRT and VTT lay out words.</summary>
+    public SubtitleOptions? Subtitles { get; }
+
     /// <summary>The formats written per input.</summary>
     public IReadOnlyList<OutputFormat> Formats { get; }
 
     /// <summary>Plans the output names of <paramref name="audio"/> in <paramref name="folder"/>.</summary>
     /// <exception cref="HarkInputException">The folder is a file, or two inputs would write the same transcript.</exception>
     /// <exception cref="HarkException">The folder cannot be created or written to.</exception>
-    public static TranscriptFiles Plan(IReadOnlyList<string> audio, string folder, IReadOnlyList<OutputFormat> formats)
+    public static TranscriptFiles Plan(IReadOnlyList<string> audio, string folder, IReadOnlyList<OutputFormat> formats, SubtitleOptions? subtitles = null)
     {
         if (File.Exists(folder)) throw new HarkInputException("is a file, expected a folder for the transcripts", folder, "--output-dir");
         static string Stem(string a) => a == "-" ? "stdin" : Path.GetFileNameWithoutExtension(a);
@@ -50,7 +54,7 @@ internal sealed class TranscriptFiles
             }
         }
         EnsureWritable(folder);
-        return new TranscriptFiles(folder, formats, names);
+        return new TranscriptFiles(folder, formats, names, subtitles);
     }
 
     // An output folder that cannot be made or written to (read-only, /proc, a full quota) fails before the work, not after it.
@@ -87,7 +91,7 @@ internal sealed class TranscriptFiles
             using (var writer = new StreamWriter(output.TempPath, false, new UTF8Encoding(false)))
             {
                 if (format == OutputFormat.Json && partial) writer.Write(PartialJson(result));
-                else TranscriptWriter.Write(writer, result, format);
+                else TranscriptWriter.Write(writer, result, format, Subtitles);
             }
             output.Commit();
             written.Add(path);

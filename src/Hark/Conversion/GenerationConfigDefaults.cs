@@ -17,18 +17,13 @@ internal static class GenerationConfigDefaults
         var special = SpecialTokens.ForVocabSize(model.VocabSize);
         var langToId = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < special.LanguageCount; i++) langToId[$"<|{WhisperLanguages.Codes[i]}|>"] = special.LanguageToken(i);
-        var heads = new List<(int, int)>();
-        for (var layer = model.DecoderLayers / 2; layer < model.DecoderLayers; layer++)
-        {
-            for (var head = 0; head < model.DecoderAttentionHeads; head++) heads.Add((layer, head));
-        }
         return new GenerationConfig
         {
             LangToId = special.IsMultilingual ? langToId : null,
             TaskToId = special.IsMultilingual ? new Dictionary<string, int> { ["translate"] = special.Translate, ["transcribe"] = special.Transcribe } : null,
             SuppressTokens = [],
             BeginSuppressTokens = [220, special.EndOfText],
-            AlignmentHeads = heads,
+            AlignmentHeads = AlignmentHeadDefaults.For(model),
             NoTimestampsTokenId = special.NoTimestamps,
             DecoderStartTokenId = special.StartOfTranscript,
             ForcedDecoderIds = special.IsMultilingual ? [(1, null), (2, special.Transcribe)] : [(1, special.NoTimestamps)],

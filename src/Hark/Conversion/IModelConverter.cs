@@ -29,6 +29,9 @@ public sealed record ConversionOptions
     public bool Force { get; init; }
     /// <summary>Worker threads for tensor transforms (0 = all cores).</summary>
     public int Threads { get; init; }
+    /// <summary>ONNX: the decoders also output the alignment heads' cross-attention (the model's <c>alignment_heads</c>, else
+    /// openai's fallback), which word timestamps on ONNX Runtime need. CTranslate2 records the heads in its config either way.</summary>
+    public bool AlignmentHeads { get; init; }
 }
 
 /// <summary>Progress of a conversion, in tensors and bytes.</summary>

@@ -13,4 +13,9 @@ namespace Hark.Transcription;
 /// <param name="NoSpeechProb">Probability of <c>&lt;|nospeech|&gt;</c> for the window.</param>
 public sealed record Segment(
     int Id, int Seek, double Start, double End, string Text, IReadOnlyList<int> Tokens,
-    float Temperature, double AvgLogprob, double CompressionRatio, double NoSpeechProb);
+    float Temperature, double AvgLogprob, double CompressionRatio, double NoSpeechProb)
+{
+    /// <summary>The words with their times when <see cref="TranscriptionOptions.WordTimestamps"/> is on (empty for a
+    /// segment without text); null otherwise.</summary>
+    public IReadOnlyList<WordTiming>? Words { get; init; }
+}

@@ -78,6 +78,10 @@ internal sealed class SegmentSplitter(IDecodingTokenizer tokenizer)
         return (segments, seek + segmentSize);
     }
 
+    /// <summary>Whether <paramref name="tokens"/> end on a single timestamp (no speech after it).</summary>
+    public bool EndsOnSingleTimestamp(IReadOnlyList<int> tokens) =>
+        tokens.Count >= 2 && !tokenizer.Special.IsTimestamp(tokens[^2]) && tokenizer.Special.IsTimestamp(tokens[^1]);
+
     private Segment NewSegment(int seek, double start, double end, int[] tokens, DecodingResult result)
     {
         var eot = tokenizer.Special.EndOfText;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Hark.Audio;
+using Hark.Transcription.Timing;
 
 namespace Hark.Transcription;
 
@@ -35,6 +36,8 @@ internal sealed class SequentialStrategy(TranscriptionPipeline pipeline) : IWind
         var clipIndex = 0;
         var seek = clips[0].Start;
         var firstWindow = true;
+        var words = pipeline.WordTimer(plan); // null unless word timestamps are asked for
+        var lastSpeechTimestamp = 0.0;
         while (clipIndex < clips.Count)
         {
             var (clipStart, clipEnd) = clips[clipIndex];
@@ -62,10 +65,16 @@ internal sealed class SequentialStrategy(TranscriptionPipeline pipeline) : IWind
             var prefix = firstWindow ? plan.Prefix : null;
             firstWindow = false;
 
-            var result = await Task.Run(() =>
+            var speechBefore = lastSpeechTimestamp;
+            var (result, current, nextSeek) = await Task.Run(() =>
             {
                 using var batch = run.Encode(pipeline, [window], cancellationToken);
-                return pipeline.DecodeWithFallback(plan, batch, [0], o => o with { Prompt = prompt, Prefix = prefix }, cancellationToken)[0];
+                var decoded = pipeline.DecodeWithFallback(plan, batch, [0], o => o with { Prompt = prompt, Prefix = prefix }, cancellationToken)[0];
+                if (plan.IsSilence(decoded)) return (decoded, new List<Segment>(), 0);
+                var (segments, next) = pipeline.Splitter.Split(decoded, window);
+                // Words need the window's encoding, so they are aligned before the batch is released.
+                if (words is not null) segments = words.Add(segments, batch.Decoder, 0, window, speechBefore, cancellationToken);
+                return (decoded, segments, next);
             }, cancellationToken).ConfigureAwait(false);
 
             if (plan.IsSilence(result))
@@ -74,16 +83,23 @@ internal sealed class SequentialStrategy(TranscriptionPipeline pipeline) : IWind
                 progress?.Report(new TranscriptionProgress(Math.Min(contentFrames, seek) / 100.0, mel.Duration));
                 continue;
             }
-
-            var (current, nextSeek) = pipeline.Splitter.Split(result, window);
             seek = nextSeek;
+            if (words is not null)
+            {
+                var outcome = WordSeeking.Apply(current, window, seek, pipeline.Splitter.EndsOnSingleTimestamp(result.Tokens),
+                    options.HallucinationSilenceThreshold, lastSpeechTimestamp, contentFrames);
+                seek = outcome.Seek;
+                if (outcome.Retry) continue; // a possible hallucination after a long silence: decode again from it
+                current = outcome.Segments;
+                if (WordSeeking.End(current) is { } lastWordEnd) lastSpeechTimestamp = lastWordEnd;
+            }
 
             var emitted = new List<Segment>(current.Count);
             foreach (var s in current)
             {
                 // Instantaneous or textless segments are kept but emptied, as openai does.
                 var empty = s.Start == s.End || string.IsNullOrWhiteSpace(s.Text);
-                emitted.Add(empty ? s with { Id = segmentCount++, Text = "", Tokens = [] } : s with { Id = segmentCount++ });
+                emitted.Add(empty ? s with { Id = segmentCount++, Text = "", Tokens = [], Words = s.Words is null ? null : [] } : s with { Id = segmentCount++ });
             }
             foreach (var s in emitted) allTokens.AddRange(s.Tokens);
             if (!options.ConditionOnPreviousText || result.Temperature > options.PromptResetOnTemperature)

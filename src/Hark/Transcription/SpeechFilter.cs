@@ -57,6 +57,18 @@ internal sealed record SpeechFilter(float[] Audio, IReadOnlyList<SpeechChunk> Ch
     {
         if (chunks is not { Count: > 0 }) return s => s;
         var map = new SpeechTimestampsMap(chunks);
-        return s => s with { Start = map.GetOriginalTime(s.Start), End = map.GetOriginalTime(s.End, isEnd: true) };
+        return s => s.Words is { Count: > 0 } words ? WithWords(s, words, map)
+            : s with { Start = map.GetOriginalTime(s.Start), End = map.GetOriginalTime(s.End, isEnd: true) };
+    }
+
+    // faster-whisper: both ends of a word move with the chunk that holds its middle; the segment spans its words.
+    private static Segment WithWords(Segment s, IReadOnlyList<WordTiming> words, SpeechTimestampsMap map)
+    {
+        var moved = words.Select(w =>
+        {
+            var chunk = map.GetChunkIndex((w.Start + w.End) / 2);
+            return w with { Start = map.GetOriginalTime(w.Start, chunk), End = map.GetOriginalTime(w.End, chunk) };
+        }).ToList();
+        return s with { Start = moved[0].Start, End = moved[^1].End, Words = moved };
     }
 }

@@ -104,6 +104,20 @@ public sealed record TranscriptionOptions
     /// <summary>Seed of the sampler used at temperature &gt; 0 (runs are reproducible).</summary>
     public int Seed { get; init; }
 
+    /// <summary>Time every word from the alignment heads' cross-attention (<c>word_timestamps</c>): <see cref="Segment.Words"/>,
+    /// segment boundaries moved to the words, and the next window starting after the last word.</summary>
+    public bool WordTimestamps { get; init; }
+
+    /// <summary>With <see cref="WordTimestamps"/>, marks merged with the next word (<c>prepend_punctuations</c>).</summary>
+    public string PrependPunctuations { get; init; } = "\"'“¿([{-";
+
+    /// <summary>With <see cref="WordTimestamps"/>, marks merged with the previous word (<c>append_punctuations</c>).</summary>
+    public string AppendPunctuations { get; init; } = "\"'.。,，!！?？:：”)]}、";
+
+    /// <summary>With <see cref="WordTimestamps"/>, skip silences longer than this many seconds around a likely
+    /// hallucination (<c>hallucination_silence_threshold</c>); null = off.</summary>
+    public double? HallucinationSilenceThreshold { get; init; }
+
     /// <summary>
     /// Windows decoded together (<c>batch_size</c>). 1 (the default) is openai's sequential long-form algorithm: each
     /// window starts where the previous one's last complete segment ended and is conditioned on the previous text.

@@ -3,6 +3,7 @@ using Hark.Audio;
 using Hark.Checkpoints;
 using Hark.Decoding;
 using Hark.Engines;
+using Hark.Transcription.Timing;
 
 namespace Hark.Transcription;
 
@@ -18,6 +19,7 @@ internal sealed class TranscriptionPipeline
     private readonly IWhisperEngine _engine;
     private readonly IDecodingTokenizer _tokenizer;
     private readonly GenerationConfig? _generation;
+    private int _fallbackWarned;
 
     /// <summary>Creates the pipeline over an engine, its tokenizer and the model folder's generation defaults.</summary>
     public TranscriptionPipeline(IWhisperEngine engine, IDecodingTokenizer tokenizer, GenerationConfig? generation = null)
@@ -99,6 +101,23 @@ internal sealed class TranscriptionPipeline
     public Decoding.DecodingResult[] DecodeWithFallback(TranscriptionPlan plan, EncodedBatch batch, IReadOnlyList<int> windows,
         Func<DecodingOptions, DecodingOptions> perWindow, CancellationToken cancellationToken) =>
         TemperatureFallback.Decode(_engine, _tokenizer, plan, batch, windows, perWindow, cancellationToken);
+
+    /// <summary>What adds words to a window's segments when <see cref="TranscriptionOptions.WordTimestamps"/> is on (the
+    /// plan's language resolved), else null. The fallback alignment heads are announced once per pipeline.</summary>
+    /// <exception cref="HarkInputException">The tokenizer cannot split tokens into words.</exception>
+    public WindowWordTimer? WordTimer(TranscriptionPlan plan)
+    {
+        if (!plan.Options.WordTimestamps) return null;
+        if (_tokenizer is not IWordSplitter splitter)
+            throw new HarkInputException("word timestamps need a WhisperTokenizer (its word splitting)", field: "word_timestamps");
+        var heads = AlignmentHeads.For(_engine.Config, _generation);
+        if (heads.IsFallback && Interlocked.Exchange(ref _fallbackWarned, 1) == 0)
+            Console.Error.WriteLine("warning: " + AlignmentHeads.FallbackWarning);
+        var sot = PromptBuilder.Build(_tokenizer.Special, plan.Attempts[0] with { Prompt = null, Prefix = null, Hotwords = null, WithoutTimestamps = false },
+            _engine.Config.MaxTargetPositions, 0, out _);
+        var aligner = new WordAligner(_tokenizer, splitter, heads, _engine.Config.VocabSize);
+        return new WindowWordTimer(aligner, sot, plan.Language, _tokenizer.Special.EndOfText, plan.Options.PrependPunctuations, plan.Options.AppendPunctuations);
+    }
 
     private IWindowStrategy Strategy(TranscriptionPlan plan) =>
         plan.Options.BatchSize > 1 ? new BatchedStrategy(this, plan.Options.BatchSize) : new SequentialStrategy(this);

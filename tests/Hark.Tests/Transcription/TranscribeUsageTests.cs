@@ -30,9 +30,16 @@ public class TranscribeUsageTests
     [Fact]
     public async Task An_option_hark_does_not_implement_is_named_as_such_and_its_value_is_not_taken_as_a_file()
     {
-        var line = OneLine(await Run("--word_timestamps", "True"));
-        Assert.Contains("unknown option '--word_timestamps'", line, StringComparison.Ordinal);
+        var line = OneLine(await Run("--model_dir", "models"));
+        Assert.Contains("unknown option '--model_dir'", line, StringComparison.Ordinal);
         Assert.Contains("not implemented", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_hallucination_threshold_without_word_timestamps_is_refused_before_any_work()
+    {
+        var line = OneLine(await Run("--hallucination_silence_threshold", "2"));
+        Assert.Contains("--hallucination-silence-threshold requires --word-timestamps", line, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -42,6 +49,8 @@ public class TranscribeUsageTests
     [InlineData("--temperature_increment_on_fallback", "0.2")]
     [InlineData("--logprob_threshold", "-1")]
     [InlineData("--output_format", "txt")]
+    [InlineData("--word_timestamps", "True")]
+    [InlineData("--append_punctuations", "\".,")]
     public async Task OpenAi_underscore_spellings_are_accepted_and_parsing_reaches_the_model(string option, string value)
     {
         var line = OneLine(await Run(option, value));

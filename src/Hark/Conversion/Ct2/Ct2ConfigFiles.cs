@@ -48,13 +48,7 @@ internal static class Ct2ConfigFiles
     }
 
     /// <summary>The reference converter's fallback: every head of the last half of the decoder layers.</summary>
-    public static IReadOnlyList<(int Layer, int Head)> DefaultAlignmentHeads(WhisperConfig c)
-    {
-        var list = new List<(int, int)>();
-        for (var l = c.DecoderLayers / 2; l < c.DecoderLayers; l++)
-            for (var h = 0; h < c.DecoderAttentionHeads; h++) list.Add((l, h));
-        return list;
-    }
+    public static IReadOnlyList<(int Layer, int Head)> DefaultAlignmentHeads(WhisperConfig c) => AlignmentHeadDefaults.For(c);
 
     private static List<int> LanguageIds(int vocabSize)
     {

@@ -104,10 +104,22 @@ public static class ModelInspector
             new("vocab size", c.VocabSize.ToString(CultureInfo.InvariantCulture)),
             new("tied output projection", c.TieWordEmbeddings ? "yes" : "no"),
             new("parameters", WhisperPresets.ParameterCount(c).ToString("N0", CultureInfo.InvariantCulture)),
+            new("alignment heads", DescribeAlignmentHeads(path, c)),
         };
         var tensors = model.Tensors.Tensors.Values.OrderBy(t => t.Name, StringComparer.Ordinal)
             .Select(t => new InspectedTensor(t.Name, t.Shape, t.DType.ToSafetensorsName(), t.ByteCount)).ToList();
         return new InspectReport(path, ModelFormat.HuggingFace, props, tensors);
+    }
+
+    /// <summary>Which heads word timestamps use: the folder's <c>alignment_heads</c>, or openai's fallback.</summary>
+    internal static string DescribeAlignmentHeads(string folder, WhisperConfig config)
+    {
+        var generationPath = Path.Combine(folder, GenerationConfigFile.FileName);
+        var given = File.Exists(generationPath) ? GenerationConfigFile.Read(generationPath).AlignmentHeads : null;
+        if (given is { Count: > 0 })
+            return $"{given.Count} from {GenerationConfigFile.FileName}: " + string.Join(" ", given.Select(h => $"{h.Layer}:{h.Head}"));
+        var fallback = AlignmentHeadDefaults.For(config);
+        return $"none named; fallback: all {fallback.Count} heads of decoder layers {config.DecoderLayers / 2}..{config.DecoderLayers - 1} (coarser word timestamps)";
     }
 
     private static string? ReadModelType(string folder)

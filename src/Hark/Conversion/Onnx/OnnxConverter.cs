@@ -16,7 +16,12 @@ public sealed class OnnxConverter : IModelConverter
     public Task ConvertAsync(WhisperCheckpoint source, string output, ConversionOptions options,
         IProgress<ConversionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var export = new OnnxExportOptions { Precision = OnnxPrecisionNames.Parse(options.Quantization), Force = options.Force };
+        var export = new OnnxExportOptions
+        {
+            Precision = OnnxPrecisionNames.Parse(options.Quantization), Force = options.Force,
+            AlignmentHeads = !options.AlignmentHeads ? null
+                : source.Generation.AlignmentHeads is { Count: > 0 } heads ? heads : AlignmentHeadDefaults.For(source.Config),
+        };
         return Task.Run(() => OnnxExporter.Export(source, output, export, progress, cancellationToken), cancellationToken);
     }
 }

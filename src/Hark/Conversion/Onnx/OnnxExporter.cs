@@ -28,6 +28,13 @@ public sealed record OnnxExportOptions
     /// a message of 2 GiB or more). Tests lower it to exercise external data on small models.
     /// </summary>
     public long ExternalDataThreshold { get; init; } = (2L << 30) - (64L << 20);
+
+    /// <summary>
+    /// Decoder heads whose cross-attention probabilities the decoders also output (<see cref="OptimumNames.CrossAttentions"/>),
+    /// for word timestamps on ONNX Runtime; recorded in <c>hark_onnx.json</c>. Null (the default) keeps the plain
+    /// Optimum outputs.
+    /// </summary>
+    public IReadOnlyList<(int Layer, int Head)>? AlignmentHeads { get; init; }
 }
 
 /// <summary>
@@ -54,6 +61,13 @@ public static class OnnxExporter
         if (File.Exists(target)) throw new HarkInputException("is a file; the ONNX export writes a folder", target);
         if (Directory.Exists(target) && !options.Force)
             throw new HarkInputException("already exists; pass --force to replace it", target);
+        var c = source.Config;
+        foreach (var (layer, head) in options.AlignmentHeads ?? [])
+        {
+            if ((uint)layer >= (uint)c.DecoderLayers || (uint)head >= (uint)c.DecoderAttentionHeads)
+                throw new HarkInputException($"alignment head ({layer}, {head}) outside {c.DecoderLayers} decoder layers × {c.DecoderAttentionHeads} heads",
+                    field: "alignment_heads");
+        }
         using var atomic = AtomicOutput.ForFolder(target, options.Force);
         var temp = atomic.TempPath;
         var files = new List<(string File, Action<OnnxGraphBuilder, WhisperOnnxGraphs> Build, bool Encoder)>
@@ -95,7 +109,8 @@ public static class OnnxExporter
         try
         {
             var g = new OnnxGraphBuilder(Path.GetFileNameWithoutExtension(path), computeType, sink);
-            build(g, new WhisperOnnxGraphs(source.Config, new OnnxWeightEmitter(FiniteTensorSource.Of(source), options.Precision, g), options.ContribOps));
+            build(g, new WhisperOnnxGraphs(source.Config, new OnnxWeightEmitter(FiniteTensorSource.Of(source), options.Precision, g), options.ContribOps,
+                options.AlignmentHeads is { Count: > 0 } heads ? heads : null));
             OnnxModelFile.Write(OnnxModelFile.Model(g.Graph), path);
         }
         finally
@@ -128,6 +143,6 @@ public static class OnnxExporter
         }
         var config = Path.Combine(temp, "config.json");
         if (!File.Exists(config)) File.WriteAllText(config, WhisperConfigFile.ToJson(source.Config));
-        File.WriteAllText(Path.Combine(temp, OnnxExportMarker.FileName), OnnxExportMarker.Json(options.Precision, OnnxModelFile.Opset, options.ContribOps));
+        File.WriteAllText(Path.Combine(temp, OnnxExportMarker.FileName), OnnxExportMarker.Json(options.Precision, OnnxModelFile.Opset, options.ContribOps, options.AlignmentHeads));
     }
 }

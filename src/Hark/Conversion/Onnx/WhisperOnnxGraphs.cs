@@ -10,12 +10,14 @@ namespace Hark.Conversion.Onnx;
 /// Whisper's forward pass as ONNX graphs (opset 17), in Optimum's names: pre-norm blocks, erf GELU, queries
 /// pre-scaled by 1/sqrt(head_dim) (folded into q_proj), caches laid out <c>[batch, heads, positions, head_dim]</c>.
 /// </summary>
-internal sealed class WhisperOnnxGraphs(WhisperConfig config, OnnxWeightEmitter weights, bool contribAttention = false)
+internal sealed class WhisperOnnxGraphs(WhisperConfig config, OnnxWeightEmitter weights, bool contribAttention = false,
+    IReadOnlyList<(int Layer, int Head)>? alignmentHeads = null)
 {
     private const float LayerNormEpsilon = 1e-5f;
 
     /// <summary>Values a decoder body produces.</summary>
-    internal sealed record DecoderValues(string Logits, string[] SelfKeys, string[] SelfValues, string[] CrossKeys, string[] CrossValues);
+    internal sealed record DecoderValues(string Logits, string[] SelfKeys, string[] SelfValues, string[] CrossKeys, string[] CrossValues,
+        string? CrossAttentions = null);
 
     /// <summary>Encoder: <c>input_features</c> → <c>last_hidden_state</c>.</summary>
     public void Encoder(OnnxGraphBuilder g)
@@ -72,6 +74,7 @@ internal sealed class WhisperOnnxGraphs(WhisperConfig config, OnnxWeightEmitter 
         var crossK = new string[layers];
         var crossV = new string[layers];
         var scale = QueryScale(config.DecoderHeadDim);
+        var recorded = new string[alignmentHeads?.Count ?? 0];
         for (var l = 0; l < layers; l++)
         {
             var p = WhisperTensorNames.DecoderLayer(l);
@@ -101,13 +104,26 @@ internal sealed class WhisperOnnxGraphs(WhisperConfig config, OnnxWeightEmitter 
                 (crossK[l], crossV[l]) = (past[4 * l + 2], past[4 * l + 3]);
             }
             var ckT = g.Node("Transpose", [crossK[l]], [Ints("perm", 0L, 1L, 3L, 2L)]);
-            x = g.Node("Add", [x, weights.Linear(g, Attention(g, q, ckT, crossV[l], mask: null), p + "encoder_attn.out_proj", bias: true)]);
+            x = g.Node("Add", [x, weights.Linear(g, Attention(g, q, ckT, crossV[l], mask: null, out var probabilities), p + "encoder_attn.out_proj", bias: true)]);
+            foreach (var (head, slot) in AlignmentSlots(l)) recorded[slot] = g.Node("Gather", [probabilities, g.Int64s(head)], [Attr("axis", 1L)]);
             x = g.Node("Add", [x, Mlp(g, LayerNorm(g, x, p + "final_layer_norm"), p)]);
         }
         x = LayerNorm(g, x, "decoder.layer_norm");
         var projection = config.TieWordEmbeddings ? WhisperTensorNames.TokenEmbedding : WhisperTensorNames.OutputProjection;
         var logits = FromCompute(g, weights.LinearOf(g, x, projection, bias: null));
-        return new DecoderValues(logits, selfK, selfV, crossK, crossV);
+        // [batch, alignment heads, tokens, encoder positions] in the order of the export's heads, as float.
+        var crossAttentions = recorded.Length == 0 ? null
+            : FromCompute(g, recorded.Length == 1 ? recorded[0] : g.Node("Concat", recorded, [Attr("axis", 1L)]));
+        return new DecoderValues(logits, selfK, selfV, crossK, crossV, crossAttentions);
+    }
+
+    /// <summary>(head, position in the export's list) of each alignment head in decoder layer <paramref name="layer"/>.</summary>
+    private IEnumerable<(int Head, int Slot)> AlignmentSlots(int layer)
+    {
+        for (var i = 0; i < (alignmentHeads?.Count ?? 0); i++)
+        {
+            if (alignmentHeads![i].Layer == layer) yield return (alignmentHeads[i].Head, i);
+        }
     }
 
     /// <summary>Decoder for the first step: <c>input_ids</c>, <c>encoder_hidden_states</c> → logits and every cache.</summary>
@@ -152,6 +168,7 @@ internal sealed class WhisperOnnxGraphs(WhisperConfig config, OnnxWeightEmitter 
         var outputs = new List<string> { Logits };
         for (var l = 0; l < config.DecoderLayers; l++)
             outputs.AddRange([Present(l, false, false), Present(l, false, true), Present(l, true, false), Present(l, true, true)]);
+        if (cached.CrossAttentions is not null) outputs.Add(CrossAttentions);
         g.NamedNode("If", [useCache], outputs, [Attr("then_branch", withPast.Graph), Attr("else_branch", first.Graph)]);
         foreach (var vi in withPast.Graph.Output)
         {
@@ -187,6 +204,8 @@ internal sealed class WhisperOnnxGraphs(WhisperConfig config, OnnxWeightEmitter 
             g.Output(prefix + Present(l, true, false), values.CrossKeys[l], g.ComputeType, BatchAxis, heads, EncoderOutAxis, hd);
             g.Output(prefix + Present(l, true, true), values.CrossValues[l], g.ComputeType, BatchAxis, heads, EncoderOutAxis, hd);
         }
+        if (values.CrossAttentions is { } attentions)
+            g.Output(prefix + CrossAttentions, attentions, DataType.Float, BatchAxis, (long)alignmentHeads!.Count, DecoderSequenceAxis, EncoderOutAxis);
     }
 
     private static float QueryScale(int headDim) => (float)(1.0 / Math.Sqrt(headDim));
@@ -216,11 +235,14 @@ internal sealed class WhisperOnnxGraphs(WhisperConfig config, OnnxWeightEmitter 
         return g.Node("Transpose", [split], [transposeForKeys ? Ints("perm", 0L, 2L, 3L, 1L) : Ints("perm", 0L, 2L, 1L, 3L)]);
     }
 
-    private string Attention(OnnxGraphBuilder g, string q, string kT, string v, string? mask)
+    private string Attention(OnnxGraphBuilder g, string q, string kT, string v, string? mask) => Attention(g, q, kT, v, mask, out _);
+
+    private string Attention(OnnxGraphBuilder g, string q, string kT, string v, string? mask, out string probabilities)
     {
         var scores = g.Node("MatMul", [q, kT]);
         if (mask is not null) scores = g.Node("Add", [scores, mask]);
-        var o = g.Node("MatMul", [g.Node("Softmax", [scores], [Attr("axis", -1L)]), v]);
+        probabilities = g.Node("Softmax", [scores], [Attr("axis", -1L)]);
+        var o = g.Node("MatMul", [probabilities, v]);
         o = g.Node("Transpose", [o], [Ints("perm", 0L, 2L, 1L, 3L)]);
         return g.Node("Reshape", [o, g.Int64s(0, 0, config.DModel)]);
     }

@@ -33,7 +33,7 @@ internal sealed class OnnxDecoderFactory : IDecoderSessionFactory
         try
         {
             for (var i = 0; i < cross.Length; i++) cross[i] = _engine.Gather.Rows(_cross[i], audioIndex, _engine.DeviceMemory);
-            return new OnnxDecoderSession(_engine, cross, audioIndex, maxLength);
+            return new OnnxDecoderSession(_engine, cross, audioIndex, maxLength, _engine.AlignmentIndex(options));
         }
         catch
         {

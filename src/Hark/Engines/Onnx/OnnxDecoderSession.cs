@@ -22,9 +22,13 @@ internal sealed class OnnxDecoderSession : IDecoderSession
     private readonly Dictionary<InferenceSession, OrtIoBinding> _bindings = [];
     private bool _disposed;
 
-    public OnnxDecoderSession(OnnxEngine engine, OrtValue encoderStates, ReadOnlySpan<int> audioIndex, int maxLength)
+    private readonly OnnxAlignmentHistory? _alignment;
+
+    public OnnxDecoderSession(OnnxEngine engine, OrtValue encoderStates, ReadOnlySpan<int> audioIndex, int maxLength, int[]? alignmentIndex = null)
     {
         _engine = engine;
+        if (alignmentIndex is not null)
+            _alignment = new OnnxAlignmentHistory(alignmentIndex, engine.ExportedAlignmentHeads!.Count, audioIndex.Length, maxLength, engine.Config.MaxSourcePositions);
         _encoderStates = encoderStates;
         _audioIndex = audioIndex.ToArray();
         _maxLength = maxLength;
@@ -34,8 +38,8 @@ internal sealed class OnnxDecoderSession : IDecoderSession
     }
 
     /// <summary>A session whose cross-attention caches (per layer key, value; one row per sequence) are given.</summary>
-    public OnnxDecoderSession(OnnxEngine engine, OrtValue[] cross, ReadOnlySpan<int> audioIndex, int maxLength)
-        : this(engine, encoderStates: null!, audioIndex, maxLength)
+    public OnnxDecoderSession(OnnxEngine engine, OrtValue[] cross, ReadOnlySpan<int> audioIndex, int maxLength, int[]? alignmentIndex = null)
+        : this(engine, encoderStates: null!, audioIndex, maxLength, alignmentIndex)
     {
         _encoderStates = null;
         for (var i = 0; i < cross.Length; i++) _cross[i] = cross[i];
@@ -60,7 +64,7 @@ internal sealed class OnnxDecoderSession : IDecoderSession
     public int Length { get; private set; }
 
     /// <inheritdoc />
-    public ReadOnlyMemory<float> AlignmentWeights => ReadOnlyMemory<float>.Empty;
+    public ReadOnlyMemory<float> AlignmentWeights => _alignment?.Snapshot(SequenceCount, Length) ?? ReadOnlyMemory<float>.Empty;
 
     /// <inheritdoc />
     public void Step(ReadOnlySpan<int> tokens, int tokensPerSequence, Span<float> logits, ReadOnlySpan<int> positions = default)
@@ -121,6 +125,7 @@ internal sealed class OnnxDecoderSession : IDecoderSession
                 binding.BindOutputToDevice(OptimumNames.Present(l, true, false), _engine.DeviceMemory);
                 binding.BindOutputToDevice(OptimumNames.Present(l, true, true), _engine.DeviceMemory);
             }
+            if (_alignment is not null) binding.BindOutputToDevice(OptimumNames.CrossAttentions, OrtMemoryInfo.DefaultInstance);
             OnnxEngine.Run(session, binding, CancellationToken.None);
 
             var outputs = binding.GetOutputValues().ToArray();
@@ -145,6 +150,11 @@ internal sealed class OnnxDecoderSession : IDecoderSession
                 }
             }
             CopyLogits(logitsValue, tokensPerSequence, positions, logits);
+            if (_alignment is not null)
+            {
+                disposables.Add(outputs[k]);
+                _alignment.Record(outputs[k], s, tokensPerSequence, Length);
+            }
         }
         finally
         {
@@ -176,6 +186,7 @@ internal sealed class OnnxDecoderSession : IDecoderSession
             if (_self[i] is { } v) _self[i] = Regather(v, sourceRows);
             if (!crossUnchanged && _cross[i] is { } c) _cross[i] = Regather(c, sourceRows);
         }
+        _alignment?.Reorder(sourceRows, Length);
         _audioIndex = newAudio;
     }
 

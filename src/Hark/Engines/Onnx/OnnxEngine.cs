@@ -95,6 +95,14 @@ public sealed class OnnxEngine : IWhisperEngine
             engine.CacheType = anyDecoder.InputMetadata[OptimumNames.Past(0, false, false)].ElementDataType;
             engine.StatesType = (engine.DecoderMerged ?? engine.Decoder!).InputMetadata[OptimumNames.EncoderHiddenStates].ElementDataType;
             engine.TokenType = anyDecoder.InputMetadata[OptimumNames.InputIds].ElementDataType;
+            // Word timestamps: only when every decoder used outputs the heads the marker names.
+            if (files.All(f => (Path.GetFileName(f) switch
+                {
+                    OptimumNames.DecoderFile => engine.Decoder!,
+                    OptimumNames.DecoderWithPastFile => engine.DecoderWithPast!,
+                    _ => engine.DecoderMerged!,
+                }).OutputMetadata.ContainsKey(OptimumNames.CrossAttentions)))
+                engine.ExportedAlignmentHeads = OnnxExportMarker.ReadAlignmentHeads(dir);
             return engine;
         }
         catch
@@ -126,7 +134,7 @@ public sealed class OnnxEngine : IWhisperEngine
         if (audio is not OnnxEncodedAudio encoded || encoded.Engine != this)
             throw new ArgumentException("the encoded audio comes from another engine", nameof(audio));
         var maxLength = CheckSession(audioIndex, encoded.Batch, options);
-        return new OnnxDecoderSession(this, Gather.Rows(encoded.States, audioIndex, DeviceMemory), audioIndex, maxLength);
+        return new OnnxDecoderSession(this, Gather.Rows(encoded.States, audioIndex, DeviceMemory), audioIndex, maxLength, AlignmentIndex(options));
     }
 
     /// <summary>Validates a session's rows and options; returns its maximum length.</summary>
@@ -135,12 +143,32 @@ public sealed class OnnxEngine : IWhisperEngine
         if (audioIndex.IsEmpty) throw new ArgumentException("at least one sequence is needed", nameof(audioIndex));
         foreach (var i in audioIndex)
             if ((uint)i >= (uint)windows) throw new ArgumentOutOfRangeException(nameof(audioIndex), i, $"the audio holds {windows} windows");
-        if (options?.AlignmentHeads is { Count: > 0 })
-            throw new HarkException("ONNX exports carry no cross-attention weights, so word timestamps (alignment heads) need another engine");
         var maxLength = options?.MaxLength ?? Config.MaxTargetPositions;
         if (maxLength <= 0 || maxLength > Config.MaxTargetPositions)
             throw new ArgumentOutOfRangeException(nameof(options), maxLength, $"MaxLength must be within 1..{Config.MaxTargetPositions}");
         return maxLength;
+    }
+
+    /// <summary>The heads whose cross-attention the decoders output (in that output's order); null for a plain export.</summary>
+    internal IReadOnlyList<(int Layer, int Head)>? ExportedAlignmentHeads { get; private set; }
+
+    /// <summary>For each head <paramref name="options"/> asks for, its place in the decoders' cross-attention output; null when none are asked.</summary>
+    /// <exception cref="HarkException">The export has no cross-attention output, or not for one of the heads asked.</exception>
+    internal int[]? AlignmentIndex(DecoderSessionOptions? options)
+    {
+        if (options?.AlignmentHeads is not { Count: > 0 } asked) return null;
+        var exported = ExportedAlignmentHeads
+            ?? throw new HarkException("this ONNX export has no cross-attention output, so word timestamps need a re-export with alignment heads "
+                + "('hark convert --to onnx --alignment-heads') or another engine");
+        var index = new int[asked.Count];
+        for (var i = 0; i < asked.Count; i++)
+        {
+            index[i] = exported.ToList().IndexOf(asked[i]);
+            if (index[i] < 0)
+                throw new HarkException($"this ONNX export outputs the cross-attention of heads {string.Join(" ", exported.Select(h => $"{h.Layer}:{h.Head}"))}, "
+                    + $"not of {asked[i].Layer}:{asked[i].Head}; re-export with the model's alignment heads");
+        }
+        return index;
     }
 
     /// <inheritdoc />

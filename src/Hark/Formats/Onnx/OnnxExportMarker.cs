@@ -13,8 +13,34 @@ internal static class OnnxExportMarker
     public const string FileName = "hark_onnx.json";
 
     /// <summary>The marker's JSON text.</summary>
-    internal static string Json(OnnxPrecision precision, long opset, bool contribOps) =>
-        new JsonObject { ["producer"] = "hark", ["precision"] = precision.ToName(), ["opset"] = opset, ["contrib_ops"] = contribOps }.ToJsonString() + "\n";
+    internal static string Json(OnnxPrecision precision, long opset, bool contribOps, IReadOnlyList<(int Layer, int Head)>? alignmentHeads = null)
+    {
+        var marker = new JsonObject { ["producer"] = "hark", ["precision"] = precision.ToName(), ["opset"] = opset, ["contrib_ops"] = contribOps };
+        if (alignmentHeads is { Count: > 0 })
+            marker["alignment_heads"] = new JsonArray([.. alignmentHeads.Select(h => (JsonNode)new JsonArray(h.Layer, h.Head))]);
+        return marker.ToJsonString() + "\n";
+    }
+
+    /// <summary>The heads whose cross-attention the decoders output (<see cref="OptimumNames.CrossAttentions"/>), in that
+    /// output's order; null when the export has none.</summary>
+    /// <exception cref="HarkInputException">The marker's <c>alignment_heads</c> is not a list of [layer, head] pairs.</exception>
+    internal static IReadOnlyList<(int Layer, int Head)>? ReadAlignmentHeads(string folder)
+    {
+        var path = Path.Combine(folder, FileName);
+        if (!File.Exists(path)) return null;
+        RegularFiles.ThrowIfSpecial(path);
+        try
+        {
+            var root = JsonNode.Parse(File.ReadAllBytes(path)) as JsonObject ?? throw new FormatException("the root is not an object");
+            if (root["alignment_heads"] is not JsonArray heads) return null;
+            return [.. heads.Select(h => h is JsonArray { Count: 2 } pair ? (pair[0]!.GetValue<int>(), pair[1]!.GetValue<int>())
+                : throw new FormatException("an entry is not a [layer, head] pair"))];
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
+        {
+            throw new HarkInputException($"expected \"alignment_heads\" as [[layer, head], …]: {e.Message}", path, "alignment_heads", e);
+        }
+    }
 
     /// <summary>The precision recorded in <paramref name="folder"/>; null without a marker.</summary>
     /// <exception cref="HarkInputException">The marker is not a regular file or not the JSON Hark writes.</exception>

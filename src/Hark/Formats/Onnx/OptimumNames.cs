@@ -25,6 +25,9 @@ public static class OptimumNames
     public const string EncoderHiddenStates = "encoder_hidden_states";
     /// <summary>Decoder output <c>[batch_size, decoder_sequence_length, vocab]</c>.</summary>
     public const string Logits = "logits";
+    /// <summary>Hark's optional decoder output, in exports made with alignment heads: those heads' cross-attention
+    /// probabilities, float <c>[batch_size, heads, decoder_sequence_length, encoder positions]</c>.</summary>
+    public const string CrossAttentions = "cross_attentions";
     /// <summary>Merged decoder's branch selector, bool <c>[1]</c>.</summary>
     public const string UseCacheBranch = "use_cache_branch";
 

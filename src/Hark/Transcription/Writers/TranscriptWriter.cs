@@ -20,9 +20,15 @@ public static class TranscriptWriter
         _ => throw new HarkInputException($"unknown output format '{name}'; expected txt, srt, vtt, tsv, json or all", field: "output-format"),
     };
 
-    /// <summary>Writes <paramref name="result"/> as <paramref name="format"/>.</summary>
-    public static void Write(TextWriter writer, TranscriptResult result, OutputFormat format)
+    /// <summary>Writes <paramref name="result"/> as <paramref name="format"/>; with words, SRT and VTT cues are laid out by
+    /// <paramref name="subtitles"/> as openai-whisper's writers do.</summary>
+    public static void Write(TextWriter writer, TranscriptResult result, OutputFormat format, SubtitleOptions? subtitles = null)
     {
+        if (format is OutputFormat.Vtt or OutputFormat.Srt && SubtitleCues.HasWords(result))
+        {
+            WriteWordCues(writer, result, format, subtitles ?? new SubtitleOptions());
+            return;
+        }
         switch (format)
         {
             case OutputFormat.Txt:
@@ -76,6 +82,7 @@ public static class TranscriptWriter
                 Number(json, "avg_logprob", s.AvgLogprob);
                 Number(json, "compression_ratio", s.CompressionRatio);
                 Number(json, "no_speech_prob", s.NoSpeechProb);
+                if (s.Words is { } words) WriteWords(json, words);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -90,7 +97,8 @@ public static class TranscriptWriter
     /// so a failure never leaves a half-written transcript.
     /// </summary>
     /// <returns>The files written.</returns>
-    public static IReadOnlyList<string> WriteFiles(TranscriptResult result, string audioPath, string outputDir, IEnumerable<OutputFormat> formats)
+    public static IReadOnlyList<string> WriteFiles(TranscriptResult result, string audioPath, string outputDir, IEnumerable<OutputFormat> formats,
+        SubtitleOptions? subtitles = null)
     {
         Directory.CreateDirectory(outputDir);
         var basename = audioPath == "-" ? "stdin" : Path.GetFileNameWithoutExtension(audioPath);
@@ -101,17 +109,41 @@ public static class TranscriptWriter
             Hark.IO.AtomicOutput.WriteFile(path, stream =>
             {
                 using var writer = new StreamWriter(stream, new UTF8Encoding(false));
-                Write(writer, result, format);
+                Write(writer, result, format, subtitles);
             });
             written.Add(path);
         }
         return written;
     }
 
+    private static void WriteWordCues(TextWriter writer, TranscriptResult result, OutputFormat format, SubtitleOptions subtitles)
+    {
+        var srt = format == OutputFormat.Srt;
+        if (!srt) writer.Write("WEBVTT\n\n");
+        var index = 1;
+        foreach (var (start, end, text) in SubtitleCues.Iterate(result, subtitles, t => srt ? Timestamps.Format(t, true, ',') : Timestamps.Format(t)))
+            writer.Write(srt ? $"{index++}\n{start} --> {end}\n{text}\n\n" : $"{start} --> {end}\n{text}\n\n");
+    }
+
     /// <summary>Subtitle cues: segments with text (an empty cue would end the block early and break SRT/VTT parsers).</summary>
     private static IEnumerable<Segment> Cues(TranscriptResult result) => result.Segments.Where(s => SubtitleText(s).Length > 0);
 
     private static string SubtitleText(Segment s) => s.Text.Trim().Replace("-->", "->");
+
+    private static void WriteWords(Utf8JsonWriter json, IReadOnlyList<WordTiming> words)
+    {
+        json.WriteStartArray("words");
+        foreach (var w in words)
+        {
+            json.WriteStartObject();
+            json.WriteString("word", w.Word);
+            Number(json, "start", w.Start);
+            Number(json, "end", w.End);
+            Number(json, "probability", w.Probability);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
 
     private static void Number(Utf8JsonWriter json, string name, double value)
     {

@@ -1,0 +1,92 @@
+using Hark.Decoding;
+using Hark.Engines;
+
+namespace Hark.Transcription.Timing;
+
+/// <summary>
+/// openai-whisper's <c>find_alignment</c>: one extra decoder pass over <c>SOT-sequence, no-timestamps, text, EOT</c> of a
+/// window records the alignment heads' cross-attention and the text tokens' probabilities; the cost matrix
+/// (<see cref="AlignmentMatrix"/>) goes through <see cref="Dtw"/>, and the path's jumps to the next token give each
+/// token's start, grouped into the tokenizer's words.
+/// </summary>
+internal sealed class WordAligner(IDecodingTokenizer tokenizer, IWordSplitter splitter, AlignmentHeads heads, int vocabSize)
+{
+    /// <summary>Time of one encoder position: 20 ms.</summary>
+    private const double TokensPerSecond = 50.0;
+
+    /// <summary>Aligns <paramref name="textTokens"/> (no timestamps or specials) with window <paramref name="window"/> of
+    /// <paramref name="decoder"/>, whose first <paramref name="numFrames"/> mel frames hold audio.</summary>
+    public List<AlignedWord> Align(IDecoderSessionFactory decoder, int window, IReadOnlyList<int> sotSequence, IReadOnlyList<int> textTokens,
+        int numFrames, string? language, CancellationToken cancellationToken)
+    {
+        var frames = numFrames / 2;
+        if (textTokens.Count == 0 || frames < 1) return [];
+        cancellationToken.ThrowIfCancellationRequested();
+        var special = tokenizer.Special;
+        int[] tokens = [.. sotSequence, special.NoTimestamps, .. textTokens, special.EndOfText];
+        var length = tokens.Length;
+        var sot = sotSequence.Count;
+        var texts = textTokens.Count;
+        var positions = Enumerable.Range(sot, texts).ToArray();
+        var logits = new float[(long)texts * vocabSize];
+        float[] weights;
+        using (var session = decoder.StartDecoder([window], new DecoderSessionOptions { AlignmentHeads = heads.Pairs, MaxLength = length }))
+        {
+            session.Step(tokens, length, logits, positions);
+            weights = session.AlignmentWeights.ToArray();
+        }
+        var probabilities = TokenProbabilities(logits, textTokens, special.EndOfText);
+        var recorded = weights.Length / (heads.Pairs.Count * length);
+        var matrix = AlignmentMatrix.Build(weights, heads.Pairs.Count, length, recorded, frames, sot, texts + 1);
+        var cost = new double[matrix.Length];
+        for (var i = 0; i < cost.Length; i++) cost[i] = -matrix[i];
+        var (rows, columns) = Dtw.Path(cost, texts + 1, frames);
+        var (words, wordTokens) = splitter.SplitToWordTokens([.. textTokens, special.EndOfText], language);
+        return FromPath(rows, columns, words, wordTokens, probabilities);
+    }
+
+    /// <summary>
+    /// Word times from a DTW path: a token starts where the path first reaches its row; a word spans from its first
+    /// token's start to the next word's. The last word is the end-of-text token and only bounds the one before it.
+    /// </summary>
+    public static List<AlignedWord> FromPath(int[] textIndices, int[] timeIndices, IReadOnlyList<string> words, IReadOnlyList<List<int>> wordTokens,
+        IReadOnlyList<double> tokenProbabilities)
+    {
+        if (wordTokens.Count <= 1) return []; // end-of-text only
+        var jumpTimes = new List<double>(textIndices.Length);
+        for (var k = 0; k < textIndices.Length; k++)
+        {
+            if (k == 0 || textIndices[k] != textIndices[k - 1]) jumpTimes.Add(timeIndices[k] / TokensPerSecond);
+        }
+        var result = new List<AlignedWord>(wordTokens.Count - 1);
+        var start = 0;
+        for (var w = 0; w < wordTokens.Count - 1; w++)
+        {
+            var end = start + wordTokens[w].Count;
+            if (end >= jumpTimes.Count || end > tokenProbabilities.Count)
+                throw new InvalidOperationException($"the alignment path reaches {jumpTimes.Count} tokens; word {w} ends at token {end}");
+            double sum = 0;
+            for (var t = start; t < end; t++) sum += tokenProbabilities[t];
+            result.Add(new AlignedWord(words[w], [.. wordTokens[w]], jumpTimes[start], jumpTimes[end], sum / (end - start)));
+            start = end;
+        }
+        return result;
+    }
+
+    // Softmax over the text vocabulary (ids below end-of-text) at each position, read at the token that follows.
+    private static double[] TokenProbabilities(float[] logits, IReadOnlyList<int> textTokens, int eot)
+    {
+        var vocab = logits.Length / textTokens.Count;
+        var result = new double[textTokens.Count];
+        for (var i = 0; i < textTokens.Count; i++)
+        {
+            var row = logits.AsSpan(i * vocab, eot);
+            var max = float.NegativeInfinity;
+            foreach (var v in row) max = Math.Max(max, v);
+            double sum = 0;
+            foreach (var v in row) sum += Math.Exp(v - max);
+            result[i] = (float)(Math.Exp(row[textTokens[i]] - max) / sum);
+        }
+        return result;
+    }
+}

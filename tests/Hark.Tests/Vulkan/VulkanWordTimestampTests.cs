@@ -1,0 +1,25 @@
+using Hark.Checkpoints;
+using Hark.Engines;
+using Hark.Tests.Transcription.Timing;
+using Hark.Transcription;
+
+namespace Hark.Tests.Vulkan;
+
+/// <summary>Word timestamps on the managed engine's Vulkan backend (lavapipe here) equal the CPU backend's: the alignment heads'
+/// cross-attention is recorded on the device and downloaded once per step.</summary>
+public sealed class VulkanWordTimestampTests
+{
+    [VulkanFact]
+    public async Task Vulkan_word_times_equal_the_cpu_engine_within_20_ms()
+    {
+        var config = WhisperPresets.Get("test"); // tiny takes minutes on lavapipe
+        using var weights = new RandomWhisperWeights(config, 7);
+        var cpu = await WordRuns.Words(ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = 2, Precision = ComputePrecision.Float32 }));
+        var vulkan = await WordRuns.Words(ManagedEngine.Load(config, weights, new ManagedEngineOptions
+        {
+            Device = new EngineDevice(DeviceKind.Vulkan), Precision = ComputePrecision.Float32, HalfArithmetic = false,
+        }));
+
+        WordRuns.AssertClose(cpu, vulkan);
+    }
+}
