@@ -230,6 +230,18 @@ internal sealed unsafe class Int8AttentionJob : ITeamJob, IDisposable
             max = Vector512.Max(m, Vector512.Create(max)).ToScalar();
             for (var i = 1; i < 16; i++) max = MathF.Max(max, m.GetElement(i));
         }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var rs = Vector256.Create(rowScale);
+            var m = Vector256.Create(float.NegativeInfinity);
+            for (; j + 8 <= t; j += 8)
+            {
+                var x = Vector256.ConvertToSingle(Vector256.Load(acc + j) - Vector256.Load(biases + j)) * Vector256.Load(factors + j) * rs;
+                x.Store(s + j);
+                m = Vector256.Max(m, x);
+            }
+            for (var i = 0; i < 8; i++) max = MathF.Max(max, m.GetElement(i));
+        }
         for (; j < t; j++)
         {
             s[j] = (acc[j] - biases[j]) * factors[j] * rowScale;
@@ -252,6 +264,21 @@ internal sealed unsafe class Int8AttentionJob : ITeamJob, IDisposable
             }
             total = Vector512.Sum(sum);
         }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var offset = Vector256.Create(-max);
+            var sum = Vector256<int>.Zero;
+            for (; j + 32 <= t; j += 32)
+            {
+                var e0 = Quantize(s + j, offset);
+                var e1 = Quantize(s + j + 8, offset);
+                var e2 = Quantize(s + j + 16, offset);
+                var e3 = Quantize(s + j + 24, offset);
+                sum += (e0 + e1) + (e2 + e3);
+                Vector256.Narrow(Vector256.Narrow(e0, e1), Vector256.Narrow(e2, e3)).AsByte().Store(destination + j);
+            }
+            total = Vector256.Sum(sum);
+        }
         for (; j < t; j++)
         {
             var e = (int)MathF.Round(255f * FastExp.Exp(s[j] - max));
@@ -265,6 +292,10 @@ internal sealed unsafe class Int8AttentionJob : ITeamJob, IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<int> Quantize(float* s, Vector512<float> offset) =>
         Vector512.ConvertToInt32Native(Vector512.Round(FastExp.Exp(Vector512.Load(s) + offset) * 255f));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Quantize(float* s, Vector256<float> offset) =>
+        Vector256.ConvertToInt32Native(Vector256.Round(FastExp.Exp(Vector256.Load(s) + offset) * 255f));
 
     public void Dispose()
     {
