@@ -3,6 +3,7 @@ using Hark.Checkpoints;
 using Hark.Engines;
 using Hark.Engines.Backends;
 using Hark.Engines.Cpu;
+using System.Runtime.Intrinsics.X86;
 
 namespace Hark.Bench;
 
@@ -46,7 +47,10 @@ internal static class ProfileBench
             columns.Add((type, timing.Totals.ToDictionary(p => p.Key, p => p.Value / windows), total));
         }
         var categories = columns.SelectMany(c => c.Ms).GroupBy(p => p.Key).OrderByDescending(g => g.Max(p => p.Value)).Select(g => g.Key).ToArray();
-        Console.WriteLine($"preset {preset}, 1 thread, thread CPU ms per encoder window (mean of {windows})");
+        Console.WriteLine($"preset {preset}, 1 thread, thread CPU ms per encoder window (mean of {windows}); int8 kernel {Int8KernelSelection.Resolve(Int8Kernel.Auto)}");
+        // The 512-bit VNNI and bf16 dot products have no .NET 10 intrinsic; these say which wider ISA classes this runtime would use.
+        Console.WriteLine($"IsSupported: AvxVnni {AvxVnni.IsSupported}, Avx512F {Avx512F.IsSupported}, Avx10v1 {Avx10v1.IsSupported}, " +
+            $"Avx10v2 {Avx10v2.IsSupported}, AvxVnniInt8 {AvxVnniInt8.IsSupported}, Vector512 accelerated {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}");
         Console.WriteLine($"{"op",-30}" + string.Concat(columns.Select(c => $"{c.Type,22}")));
         foreach (var category in categories)
             Console.WriteLine($"{category,-30}" + string.Concat(columns.Select(c =>
