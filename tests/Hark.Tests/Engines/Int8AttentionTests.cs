@@ -73,6 +73,46 @@ public sealed class Int8AttentionTests
         Assert.True(maxError <= 0.05 * expected.Max(Math.Abs), $"max |Δ| {maxError} against max |o| {expected.Max(Math.Abs)}");
     }
 
+    /// <summary>
+    /// Each byte is 255·exp(s − max) rounded (±1 for the exponential's own error at a rounding tie), the largest is 255,
+    /// bytes past the row up to the padding are zero, and the returned sum is the bytes' sum.
+    /// </summary>
+    [Fact]
+    public unsafe void Softmax_numerators_become_rounded_bytes_summing_to_the_returned_total()
+    {
+        var random = new Random(11);
+        foreach (var t in new[] { 1, 15, 64, 100, 1500 })
+        {
+            var padded = (t + 3) / 4 * 4;
+            var acc = new int[t + 64];
+            var factors = new float[t + 64];
+            var biases = new int[t + 64];
+            for (var j = 0; j < t; j++)
+            {
+                acc[j] = random.Next(-4000, 4000);
+                biases[j] = random.Next(-100, 100);
+                factors[j] = (float)(random.NextDouble() * 0.01);
+            }
+            var expected = new double[t];
+            for (var j = 0; j < t; j++) expected[j] = (double)(float)((float)(acc[j] - biases[j]) * factors[j] * 0.5f);
+            var top = expected.Max();
+            var bytes = new byte[padded + 64];
+            Array.Fill(bytes, (byte)7);
+            float total;
+            fixed (int* a = acc)
+            fixed (float* f = factors)
+            fixed (int* b = biases)
+            fixed (byte* d = bytes)
+                total = Int8AttentionJob.SoftmaxToBytes(a, f, b, 0.5f, t, padded, d);
+            for (var j = 0; j < t; j++)
+                Assert.InRange(bytes[j], Math.Round(255 * Math.Exp(expected[j] - top)) - 1, Math.Round(255 * Math.Exp(expected[j] - top)) + 1);
+            var argmax = Array.IndexOf(expected, top);
+            Assert.True(bytes[argmax] == 255, $"T={t}: the largest score's byte is {bytes[argmax]} at {argmax}");
+            Assert.All(bytes[t..padded], value => Assert.Equal(0, value));
+            Assert.Equal(bytes.Take(t).Sum(value => value), (int)total);
+        }
+    }
+
     /// <summary>Decoder steps (few queries) are float32 whatever the flag says: same bits as without it.</summary>
     [Int8KernelFact(Int8Kernel.AvxVnni)]
     public void Short_query_blocks_stay_float32()
