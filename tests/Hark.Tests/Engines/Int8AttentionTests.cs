@@ -21,8 +21,11 @@ namespace Hark.Tests.Engines;
 [Collection(EngineCollection.Name)]
 public sealed class Int8AttentionTests
 {
+    /// <summary>Head widths: the narrowest the path takes, the test preset's, Whisper's.</summary>
+    private static readonly int[] HeadDims = [8, 32, 64];
+
     private static readonly Gen<(int T, int Heads, int HeadDim, int Seed)> Shapes =
-        Gen.Select(Gen.Int[32, 260], Gen.Int[1, 3], Gen.Int[0, 2].Select(i => 8 << (2 * i) > 64 ? 64 : 8 << (2 * i)), Gen.Int);
+        Gen.Select(Gen.Int[32, 260], Gen.Int[1, 3], Gen.Int[0, 2].Select(i => HeadDims[i]), Gen.Int);
 
     [Int8KernelFact(Int8Kernel.AvxVnni)]
     public void Int8_attention_stays_within_the_quantisation_bound_for_any_shape()
