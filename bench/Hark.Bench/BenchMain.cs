@@ -46,6 +46,7 @@ internal static partial class BenchSuites
         RegisterVad();
         LogitsDump.Register();
         GemmBench.Register();
+        ProfileBench.Register();
         LoadBench.Register();
         JobsBench.Register();
         BatchedBench.Register();

@@ -100,7 +100,7 @@ internal static partial class BenchSuites
     }
 
     /// <summary><c>fp32</c>, <c>bf16</c>, <c>int8</c>…, optionally <c>/kernel</c> (an <see cref="Int8Kernel"/> in kebab case).</summary>
-    private static (ComputePrecision Precision, Int8Kernel Kernel) ParseManaged(string type)
+    internal static (ComputePrecision Precision, Int8Kernel Kernel) ParseManaged(string type)
     {
         var slash = type.IndexOf('/', StringComparison.Ordinal);
         var precision = EngineBench.ParsePrecision(slash < 0 ? type : type[..slash]);

@@ -84,6 +84,7 @@ public sealed class ManagedEngine : IWhisperEngine
         var precision = options.Precision == ComputePrecision.Default ? StoredPrecision(tensors) : options.Precision;
         var storage = TensorDTypeExtensions.ForPrecision(precision);
         var weights = LoadWeights(config, tensors, options, backend, storage, out var fromCache);
+        if (backend is Cpu.CpuBackend cpu) cpu.Int8Attention = precision == ComputePrecision.Int8;
         return new ManagedEngine(config, backend, weights, precision) { WeightsFromCache = fromCache };
     }
 

@@ -28,6 +28,23 @@ internal static unsafe class ActivationQuantizer
         return scale;
     }
 
+    /// <summary>Writes <c>q</c> as signed bytes, zero padded, and returns the row's scale (int8 attention's keys).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float ToSignedBytes(float* x, int k, int paddedK, sbyte* destination)
+    {
+        var (scale, inverse) = Scale(x, k);
+        var i = 0;
+        for (; i + 32 <= k; i += 32)
+        {
+            var lo = Vector256.Narrow(Quantize(x + i, inverse), Quantize(x + i + 8, inverse));
+            var hi = Vector256.Narrow(Quantize(x + i + 16, inverse), Quantize(x + i + 24, inverse));
+            Vector256.Narrow(lo, hi).Store(destination + i);
+        }
+        for (; i < k; i++) destination[i] = (sbyte)QuantizeScalar(x[i], inverse);
+        for (; i < paddedK; i++) destination[i] = 0;
+        return scale;
+    }
+
     /// <summary>Writes <c>q</c> as 16-bit integers (VPMADDWD's operands) and returns the row's scale.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float ToInt16(float* x, int k, int paddedK, short* destination)

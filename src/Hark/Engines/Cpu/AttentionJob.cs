@@ -16,6 +16,7 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
     private const int NR = PackedWeight.PanelWidth;
 
     private NativeBuffer? _packed;
+    private readonly Int8AttentionJob _int8 = new();
     private int[] _kvIndex = new int[8];
     private int[] _recordHeads = new int[8];
     private bool _packing;
@@ -41,6 +42,11 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
     private int _dhPanels;
     private int _qBlocks;
 
+    /// <summary>
+    /// Whether the encoder's long query blocks run in int8 (<see cref="Int8AttentionJob"/>); decoder steps stay float32.
+    /// </summary>
+    public bool Int8 { get; set; }
+
     public void Run(ThreadTeam team, in AttentionArgs args, CpuTensor q, CpuTensor k, CpuTensor v, CpuTensor o, CpuTensor? recorded)
     {
         _d = q.Columns;
@@ -65,7 +71,9 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
         _gemmMode = _sequences == 1 && !_causal && _recordCount == 0 && _tq >= 32 && !_halfKv;
         _recorded = recorded is null ? null : recorded.Row(args.Recorded.RowOffset);
         _recordStride = recorded?.Columns ?? 0;
-        if (_gemmMode) RunGemm(team);
+        if (_gemmMode && Int8 && Int8AttentionJob.Supports(_headDim))
+            _int8.Run(team, scratch, _q, (float*)_k + _kvIndex[0] * (long)_kvStride * _d, (float*)_v + _kvIndex[0] * (long)_kvStride * _d, _o, _d, _heads, _tq, _kvLength, _scale);
+        else if (_gemmMode) RunGemm(team);
         else
         {
             scratch.EnsureAttention(_kvLength);
@@ -222,5 +230,9 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
         }
     }
 
-    public void Dispose() => _packed?.Dispose();
+    public void Dispose()
+    {
+        _packed?.Dispose();
+        _int8.Dispose();
+    }
 }

@@ -42,6 +42,16 @@ public sealed unsafe class CpuBackend : IOpBackend
     /// <summary>The int8 kernel in use (resolved from the option: never <see cref="Int8Kernel.Auto"/>).</summary>
     public Int8Kernel Int8 { get; }
 
+    /// <summary>
+    /// Whether the encoder's attention multiplies in int8 too (<see cref="Int8AttentionJob"/>): set by the engine for
+    /// int8 compute on the VNNI kernel; otherwise (and for decoder steps) attention is float32.
+    /// </summary>
+    internal bool Int8Attention
+    {
+        get => _attention.Int8;
+        set => _attention.Int8 = value && Int8 == Int8Kernel.AvxVnni;
+    }
+
     /// <summary>The micro-kernel family in use (<c>avx512</c>, <c>avx2</c> or <c>scalar</c>).</summary>
     public static string KernelName => GemmKernels.Path.ToString().ToLowerInvariant();
 

@@ -121,8 +121,9 @@ internal static class CpuMath
         return 0.5f * x * (1f + (x < 0 ? -erf : erf));
     }
 
+    /// <summary>GELU of 16 values (the vector path of <see cref="Gelu(Span{float})"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Gelu512(Vector512<float> x)
+    internal static Vector512<float> Gelu512(Vector512<float> x)
     {
         var z = Vector512.Abs(x) * InvSqrt2;
         var t = Vector512<float>.One / (Vector512<float>.One + z * P);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using Hark.Engines.Backends;
 
@@ -96,22 +97,51 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch, Int8Kernel int8) :
         }
         var n0 = p0 * PackedWeight.PanelWidth;
         var width = Math.Min(pCount * PackedWeight.PanelWidth, _w.Rows - n0);
-        var scales = _w.Scales;
+        var scales = _w.Scales == null ? null : _w.Scales + n0;
+        var bias = _bias == null ? null : _bias + n0;
+        var gelu = _activation == Activation.Gelu;
         for (var r = 0; r < mCount; r++)
         {
-            var row = new Span<float>(c + r * ldc, width);
-            if (scales != null) TensorPrimitives.Multiply(row, new ReadOnlySpan<float>(scales + n0, width), row);
-            if (_bias != null) TensorPrimitives.Add(row, new ReadOnlySpan<float>(_bias + n0, width), row);
-            if (_activation == Activation.Gelu) CpuMath.Gelu(row);
+            var row = c + r * ldc;
             if (_yType == TensorDType.Float16)
             {
-                TensorPrimitives.ConvertToHalf(row, new Span<Half>((Half*)_y + (long)(m0 + r) * _ldy + n0, width));
+                Epilogue(row, scales, bias, gelu, row, false, width);
+                TensorPrimitives.ConvertToHalf(new ReadOnlySpan<float>(row, width), new Span<Half>((Half*)_y + (long)(m0 + r) * _ldy + n0, width));
                 continue;
             }
-            var y = new Span<float>((float*)_y + (long)(m0 + r) * _ldy + n0, width);
-            if (_accumulate) TensorPrimitives.Add(y, row, y);
-            else row.CopyTo(y);
+            Epilogue(row, scales, bias, gelu, (float*)_y + (long)(m0 + r) * _ldy + n0, _accumulate, width);
         }
+    }
+
+    /// <summary>
+    /// <c>y (+)= gelu?(row·scales + bias)</c> in one pass while the tile row is in L1: the same operations in the same
+    /// order, element by element, as separate multiply, add, GELU and add passes, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Epilogue(float* row, float* scales, float* bias, bool gelu, float* y, bool accumulate, int width)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= width; i += 16)
+            {
+                var v = Vector512.Load(row + i);
+                if (scales != null) v *= Vector512.Load(scales + i);
+                if (bias != null) v += Vector512.Load(bias + i);
+                if (gelu) v = CpuMath.Gelu512(v);
+                if (accumulate) v = Vector512.Load(y + i) + v;
+                v.Store(y + i);
+            }
+        }
+        if (i == width) return;
+        // Tail (and CPUs without 512-bit vectors): the span helpers, as before.
+        var rest = new Span<float>(row + i, width - i);
+        if (scales != null) TensorPrimitives.Multiply(rest, new ReadOnlySpan<float>(scales + i, width - i), rest);
+        if (bias != null) TensorPrimitives.Add(rest, new ReadOnlySpan<float>(bias + i, width - i), rest);
+        if (gelu) CpuMath.Gelu(rest);
+        var target = new Span<float>(y + i, width - i);
+        if (accumulate) TensorPrimitives.Add(target, rest, target);
+        else rest.CopyTo(target);
     }
 
     /// <inheritdoc />

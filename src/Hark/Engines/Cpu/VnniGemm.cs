@@ -29,26 +29,33 @@ internal static unsafe class VnniGemm
     /// activations <paramref name="a"/> (<paramref name="lda"/> bytes apart, scales in <paramref name="rowScales"/>)
     /// and panels <paramref name="p0"/>.. <paramref name="p0"/> + <paramref name="pCount"/> of <paramref name="w"/>.
     /// </summary>
-    public static void Block(byte* a, nint lda, float* rowScales, int mCount, PackedWeight w, int p0, int pCount, float* c, nint ldc)
+    public static void Block(byte* a, nint lda, float* rowScales, int mCount, PackedWeight w, int p0, int pCount, float* c, nint ldc) =>
+        PanelBlock(a, lda, rowScales, mCount, w.Data + p0 * w.PanelBytes, w.PanelBytes, w.PaddedColumns, w.Sums + p0 * NR, pCount, c, ldc);
+
+    /// <summary>
+    /// The same over raw panels: <paramref name="pCount"/> k-quad-major panels of <paramref name="k"/> (a multiple of 4)
+    /// bytes per output, <paramref name="panelBytes"/> apart, with their per-output <paramref name="sums"/> (zeros for
+    /// activations without the +128 zero point). <paramref name="raw"/> leaves the exact int32 sums in
+    /// <paramref name="c"/> (no zero-point correction, no scale) for an epilogue that fuses them itself.
+    /// </summary>
+    public static void PanelBlock(byte* a, nint lda, float* rowScales, int mCount, byte* panels, long panelBytes, int k, int* sums, int pCount, float* c, nint ldc, bool raw = false)
     {
-        var k = w.PaddedColumns;
         for (var k0 = 0; k0 < k; k0 += KC)
         {
             var groups = Math.Min(KC, k - k0) / Quad;
             var first = k0 == 0;
-            var last = k0 + KC >= k;
+            var last = !raw && k0 + KC >= k;
             var p = 0;
             if (mCount == 1)
             {
                 for (; p + 4 <= pCount; p += 4)
-                    RowPanels4(a + k0, w.Data + (p0 + p) * w.PanelBytes + (long)k0 * NR, w.PanelBytes, groups, c + p * NR, first, last, *rowScales, w.Sums + (p0 + p) * NR);
+                    RowPanels4(a + k0, panels + p * panelBytes + (long)k0 * NR, panelBytes, groups, c + p * NR, first, last, *rowScales, sums + p * NR);
             }
             for (; p < pCount; p++)
             {
-                var b = w.Data + (p0 + p) * w.PanelBytes + (long)k0 * NR;
-                var sums = w.Sums + (p0 + p) * NR;
+                var b = panels + p * panelBytes + (long)k0 * NR;
                 for (var m = 0; m < mCount; m += 4)
-                    Tile4(a + m * lda + k0, lda, Math.Min(4, mCount - m), b, groups, c + m * ldc + p * NR, ldc, first, last, rowScales + m, sums);
+                    Tile4(a + m * lda + k0, lda, Math.Min(4, mCount - m), b, groups, c + m * ldc + p * NR, ldc, first, last, rowScales + m, sums + p * NR);
             }
         }
     }
