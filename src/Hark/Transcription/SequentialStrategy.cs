@@ -63,11 +63,8 @@ internal sealed class SequentialStrategy(TranscriptionPipeline pipeline) : IWind
             var windowSeed = unchecked(options.Seed * 1_000_003 + seek); // fresh but reproducible draws per window
             firstWindow = false;
 
-            var result = await Task.Run(() =>
-            {
-                using var batch = run.Encode(pipeline, [window], cancellationToken);
-                return pipeline.DecodeWithFallback(plan, batch, [0], o => o with { Prompt = prompt, Prefix = prefix, Seed = windowSeed }, cancellationToken)[0];
-            }, cancellationToken).ConfigureAwait(false);
+            var result = await pipeline.DecodeWindowAsync(
+                new WindowWork(run, window, o => o with { Prompt = prompt, Prefix = prefix, Seed = windowSeed }), cancellationToken).ConfigureAwait(false);
 
             if (plan.IsSilence(result))
             {
