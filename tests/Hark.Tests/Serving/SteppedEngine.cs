@@ -10,8 +10,12 @@ namespace Hark.Tests.Serving;
 internal sealed class SteppedEngine(IWhisperEngine inner, TimeSpan stepDelay) : IWhisperEngine
 {
     private long _steps;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<int[]> _prompts = new();
 
     public long Steps => Interlocked.Read(ref _steps);
+
+    /// <summary>The first row fed to each session (its prompt), in the order sessions started.</summary>
+    public IReadOnlyList<int[]> Prompts => [.. _prompts];
 
     public WhisperConfig Config => inner.Config;
 
@@ -48,6 +52,7 @@ internal sealed class SteppedEngine(IWhisperEngine inner, TimeSpan stepDelay) : 
 
         public void Step(ReadOnlySpan<int> tokens, int tokensPerSequence, Span<float> logits, ReadOnlySpan<int> positions = default)
         {
+            if (inner.Length == 0) owner._prompts.Enqueue(tokens[..tokensPerSequence].ToArray());
             Thread.Sleep(owner.StepDelay);
             inner.Step(tokens, tokensPerSequence, logits, positions);
             Interlocked.Increment(ref owner._steps);
