@@ -128,13 +128,13 @@ internal static class JobsBench
         return Math.Round(values[values.Count / 2], 1);
     }
 
-    private static string? Arg(string[] args, string name)
+    internal static string? Arg(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static string FixturesFolder()
+    internal static string FixturesFolder()
     {
         if (Environment.GetEnvironmentVariable("HARK_FIXTURES") is { Length: > 0 } env) return env;
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
