@@ -50,5 +50,6 @@ internal static partial class BenchSuites
         LoadBench.Register();
         JobsBench.Register();
         BatchedBench.Register();
+        ServeBench.Register();
     }
 }

@@ -128,7 +128,7 @@ internal static class JobsBench
         return Math.Round(values[values.Count / 2], 1);
     }
 
-    private static string? Arg(string[] args, string name)
+    internal static string? Arg(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;

@@ -13,6 +13,7 @@ internal static class CommandCatalog
         yield return DoctorCommand.Create();
         yield return BenchCommand.Create();
         yield return CacheCommand.Create();
+        yield return ServeCommand.Create();
         yield return WorkerCommand.Create();
         yield return JobsCommand.Create();
         yield return DevCommand.Create();

@@ -139,7 +139,10 @@ internal static class TranscribeCommand
     private static readonly Option<bool> Json = new("--json") { Description = "Print machine-readable results on stdout." };
 
     /// <summary>Model and engine options, shared with <c>hark worker</c>.</summary>
-    internal static Option[] EngineOptions => [Model, TokenizerFix, Engine, Device, ComputeType, Threads, NoCache];
+    internal static Option[] EngineOptions => [Model, .. LoadOptions];
+
+    /// <summary>Engine options without <c>--model</c>, for <c>hark serve</c>, which names several models.</summary>
+    internal static Option[] LoadOptions => [TokenizerFix, Engine, Device, ComputeType, Threads, NoCache];
 
     /// <summary>Decoding options, shared with <c>hark jobs submit</c> (job options travel with the job).</summary>
     internal static Option[] DecodingOptions =>

@@ -26,12 +26,17 @@ internal sealed class EncodedBatch : IDisposable
 
     /// <summary>Copies each window out of <paramref name="mel"/> (<c>pad_or_trim</c>) and runs them through the encoder as one batch.</summary>
     public static EncodedBatch Encode(IWhisperEngine engine, MelFeatures mel, IReadOnlyList<AudioWindow> windows, CancellationToken cancellationToken)
+        => Encode(engine, [.. windows.Select(w => (mel, w))], cancellationToken);
+
+    /// <summary>Encodes windows of different recordings (concurrent runs) as one batch.</summary>
+    public static EncodedBatch Encode(IWhisperEngine engine, IReadOnlyList<(MelFeatures Mel, AudioWindow Window)> items, CancellationToken cancellationToken)
     {
-        var size = mel.NMels * AudioConstants.FramesPerChunk;
-        var features = new float[windows.Count * size];
-        for (var i = 0; i < windows.Count; i++) mel.CopyWindow(windows[i].Start, windows[i].Frames, features.AsSpan(i * size, size));
+        var size = (items.Count == 0 ? 0 : items[0].Mel.NMels) * AudioConstants.FramesPerChunk;
+        var features = new float[items.Count * size];
+        for (var i = 0; i < items.Count; i++) items[i].Mel.CopyWindow(items[i].Window.Start, items[i].Window.Frames, features.AsSpan(i * size, size));
+        AudioWindow[] windows = [.. items.Select(w => w.Window)];
         cancellationToken.ThrowIfCancellationRequested();
-        var audio = engine.Encode(features, windows.Count, cancellationToken);
+        var audio = engine.Encode(features, windows.Length, cancellationToken);
         try
         {
             return new EncodedBatch(windows, audio, engine.PrepareDecoder(audio));

@@ -25,5 +25,14 @@ internal sealed class PreparedTranscription(MelFeatures mel, TranscriptionPlan p
         return pipeline.Encode(Mel, windows, cancellationToken);
     }
 
+    /// <summary>Hands over the batch detection made when it holds exactly <paramref name="window"/>; null otherwise.</summary>
+    public EncodedBatch? TakePending(AudioWindow window)
+    {
+        var pending = Interlocked.Exchange(ref _pending, null);
+        if (pending is not null && pending.Windows.Count == 1 && pending.Windows[0] == window) return pending;
+        pending?.Dispose();
+        return null;
+    }
+
     public void Dispose() => Interlocked.Exchange(ref _pending, null)?.Dispose();
 }

@@ -66,16 +66,19 @@ internal sealed class SequentialStrategy(TranscriptionPipeline pipeline) : IWind
             firstWindow = false;
 
             var speechBefore = lastSpeechTimestamp;
-            var (result, current, nextSeek) = await Task.Run(() =>
-            {
-                using var batch = run.Encode(pipeline, [window], cancellationToken);
-                var decoded = pipeline.DecodeWithFallback(plan, batch, [0], o => o with { Prompt = prompt, Prefix = prefix }, cancellationToken)[0];
-                if (plan.IsSilence(decoded)) return (decoded, new List<Segment>(), 0);
-                var (segments, next) = pipeline.Splitter.Split(decoded, window);
-                // Words need the window's encoding, so they are aligned before the batch is released.
-                if (words is not null) segments = words.Add(segments, batch.Decoder, 0, window, speechBefore, cancellationToken);
-                return (decoded, segments, next);
-            }, cancellationToken).ConfigureAwait(false);
+            var (result, current, nextSeek) = words is null
+                ? await DecodeAsync(run, window, prompt, prefix, cancellationToken).ConfigureAwait(false)
+                : await Task.Run(() =>
+                {
+                    // Words need the window's encoding, so this window is encoded, decoded and aligned here (not
+                    // through a scheduler that may share its encoder batch) and aligned before the batch is released.
+                    using var batch = run.Encode(pipeline, [window], cancellationToken);
+                    var decoded = pipeline.DecodeWithFallback(plan, batch, [0], o => o with { Prompt = prompt, Prefix = prefix }, cancellationToken)[0];
+                    if (plan.IsSilence(decoded)) return (decoded, new List<Segment>(), 0);
+                    var (segments, next) = pipeline.Splitter.Split(decoded, window);
+                    segments = words.Add(segments, batch.Decoder, 0, window, speechBefore, cancellationToken);
+                    return (decoded, segments, next);
+                }, cancellationToken).ConfigureAwait(false);
 
             if (plan.IsSilence(result))
             {
@@ -108,6 +111,20 @@ internal sealed class SequentialStrategy(TranscriptionPipeline pipeline) : IWind
             foreach (var s in emitted) yield return s;
             progress?.Report(new TranscriptionProgress(Math.Min(contentFrames, seek) / 100.0, mel.Duration));
         }
+    }
+
+    /// <summary>
+    /// Decodes one window through the pipeline, which may decode it beside other runs' windows (a server's scheduler)
+    /// with the same result, and cuts it into segments.
+    /// </summary>
+    private async Task<(Decoding.DecodingResult Result, List<Segment> Segments, int NextSeek)> DecodeAsync(PreparedTranscription run,
+        AudioWindow window, IReadOnlyList<int> prompt, IReadOnlyList<int>? prefix, CancellationToken cancellationToken)
+    {
+        var result = await pipeline.DecodeWindowAsync(new WindowWork(run, window, o => o with { Prompt = prompt, Prefix = prefix }),
+            cancellationToken).ConfigureAwait(false);
+        if (run.Plan.IsSilence(result)) return (result, [], 0);
+        var (segments, next) = pipeline.Splitter.Split(result, window);
+        return (result, segments, next);
     }
 
     /// <summary>The window at <paramref name="seek"/>: 30 s, or less at the end of the content or of the clip.</summary>

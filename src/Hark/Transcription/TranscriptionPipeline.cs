@@ -20,13 +20,19 @@ internal sealed class TranscriptionPipeline
     private readonly IDecodingTokenizer _tokenizer;
     private readonly GenerationConfig? _generation;
     private int _fallbackWarned;
+    private readonly IWindowScheduler? _scheduler;
 
-    /// <summary>Creates the pipeline over an engine, its tokenizer and the model folder's generation defaults.</summary>
-    public TranscriptionPipeline(IWhisperEngine engine, IDecodingTokenizer tokenizer, GenerationConfig? generation = null)
+    /// <summary>
+    /// Creates the pipeline over an engine, its tokenizer and the model folder's generation defaults; a
+    /// <paramref name="scheduler"/> receives the windows of sequential runs instead of decoding them at once.
+    /// </summary>
+    public TranscriptionPipeline(IWhisperEngine engine, IDecodingTokenizer tokenizer, GenerationConfig? generation = null,
+        IWindowScheduler? scheduler = null)
     {
         _engine = engine;
         _tokenizer = tokenizer;
         _generation = generation;
+        _scheduler = scheduler;
         Splitter = new SegmentSplitter(tokenizer);
     }
 
@@ -117,6 +123,42 @@ internal sealed class TranscriptionPipeline
             _engine.Config.MaxTargetPositions, 0, out _);
         var aligner = new WordAligner(_tokenizer, splitter, heads, _engine.Config.VocabSize);
         return new WindowWordTimer(aligner, sot, plan.Language, _tokenizer.Special.EndOfText, plan.Options.PrependPunctuations, plan.Options.AppendPunctuations);
+    }
+
+    /// <summary>
+    /// Encodes and decodes one window of a sequential run with temperature fallback: at once on the thread pool, or
+    /// through the scheduler, which may decode it beside other runs' windows with the same result.
+    /// </summary>
+    public Task<Decoding.DecodingResult> DecodeWindowAsync(WindowWork work, CancellationToken cancellationToken)
+    {
+        if (_scheduler is { } scheduler) return scheduler.DecodeAsync(work, cancellationToken);
+        return Task.Run(() =>
+        {
+            using var batch = work.Run.Encode(this, [work.Window], cancellationToken);
+            return DecodeWithFallback(work.Run.Plan, batch, [0], work.PerWindow, cancellationToken)[0];
+        }, cancellationToken);
+    }
+
+    /// <summary>Windows of concurrent runs encoded as one batch and decoded together (<see cref="SharedWindowDecoding"/>).</summary>
+    public Decoding.DecodingResult[] DecodeTogether(IReadOnlyList<WindowWork> work, CancellationToken cancellationToken)
+    {
+        // A window that language detection already encoded keeps that encoding (decoded alone, as without a scheduler).
+        var results = new Decoding.DecodingResult[work.Count];
+        var fresh = new List<int>();
+        for (var i = 0; i < work.Count; i++)
+        {
+            if (work[i].Run.TakePending(work[i].Window) is { } pending)
+            {
+                using (pending) results[i] = DecodeWithFallback(work[i].Run.Plan, pending, [0], work[i].PerWindow, cancellationToken)[0];
+            }
+            else
+            {
+                fresh.Add(i);
+            }
+        }
+        var decoded = SharedWindowDecoding.Decode(_engine, _tokenizer, [.. fresh.Select(i => work[i])], cancellationToken);
+        for (var j = 0; j < fresh.Count; j++) results[fresh[j]] = decoded[j];
+        return results;
     }
 
     private IWindowStrategy Strategy(TranscriptionPlan plan) =>

@@ -36,7 +36,8 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
     internal WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer, GenerationConfig? generation = null)
         : this(engine, tokenizer, generation, null) { }
 
-    private WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer, GenerationConfig? generation, IDisposable? owned)
+    private WhisperModel(IWhisperEngine engine, IDecodingTokenizer tokenizer, GenerationConfig? generation, IDisposable? owned,
+        IWindowScheduler? scheduler = null)
     {
         if (tokenizer.Special.VocabSize != engine.Config.VocabSize)
             throw new HarkInputException(
@@ -45,8 +46,18 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
         Tokenizer = tokenizer;
         _owned = owned;
         Generation = generation;
-        _pipeline = new TranscriptionPipeline(engine, tokenizer, generation);
+        _pipeline = new TranscriptionPipeline(engine, tokenizer, generation, scheduler);
     }
+
+    /// <summary>
+    /// The same engine and tokenizer (still owned by this model) with every window of a sequential run sent to
+    /// <paramref name="scheduler"/>, which decodes the windows of concurrent transcriptions together.
+    /// </summary>
+    internal WhisperModel WithScheduler(IWindowScheduler scheduler) => new(Engine, Tokenizer, Generation, null, scheduler);
+
+    /// <summary>Decodes windows of concurrent runs together (what a <see cref="IWindowScheduler"/> calls).</summary>
+    internal Decoding.DecodingResult[] DecodeTogether(IReadOnlyList<WindowWork> work, CancellationToken cancellationToken) =>
+        _pipeline.DecodeTogether(work, cancellationToken);
 
     /// <summary>The inference engine.</summary>
     public IWhisperEngine Engine { get; }
