@@ -48,5 +48,6 @@ internal static partial class BenchSuites
         GemmBench.Register();
         LoadBench.Register();
         JobsBench.Register();
+        WordsBench.Register();
     }
 }
