@@ -49,5 +49,6 @@ internal static partial class BenchSuites
         LoadBench.Register();
         JobsBench.Register();
         WordsBench.Register();
+        BatchedBench.Register();
     }
 }

@@ -134,7 +134,7 @@ internal static class JobsBench
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static string FixturesFolder()
+    internal static string FixturesFolder()
     {
         if (Environment.GetEnvironmentVariable("HARK_FIXTURES") is { Length: > 0 } env) return env;
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

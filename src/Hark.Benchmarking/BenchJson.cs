@@ -44,6 +44,7 @@ public static class BenchJson
         w.WriteStartArray("batch_sizes");
         foreach (var b in r.Options.BatchSizes) w.WriteNumberValue(b);
         w.WriteEndArray();
+        w.WriteBoolean("vad_filter", r.Options.VadFilter);
         w.WriteNumber("beam_size", r.Options.BeamSize);
         w.WriteNumber("runs", r.Options.Runs);
         w.WriteNumber("warmup", r.Options.Warmup);

@@ -14,7 +14,7 @@ public sealed record BenchOptions
     /// <summary>Weight precisions to try.</summary>
     public IReadOnlyList<ComputePrecision> Precisions { get; init; } = [ComputePrecision.Float32, ComputePrecision.Int8];
 
-    /// <summary>Batch sizes to try.</summary>
+    /// <summary>Batch sizes to try: <see cref="Transcription.TranscriptionOptions.BatchSize"/> (windows decoded together).</summary>
     public IReadOnlyList<int> BatchSizes { get; init; } = [1];
 
     /// <summary>Beams at temperature 0; 1 decodes greedily (the bench default, to keep runs short).</summary>
@@ -40,6 +40,9 @@ public sealed record BenchOptions
 
     /// <summary>Most tokens decoded per window; null for the transcription default (random-weight models rarely stop early).</summary>
     public int? MaxNewTokens { get; init; }
+
+    /// <summary>Transcribe only the speech Silero VAD finds (<c>--vad-filter</c>), VAD time included in each run.</summary>
+    public bool VadFilter { get; init; }
 
     /// <summary>Default language when an input does not name one.</summary>
     public string Language { get; init; } = "en";

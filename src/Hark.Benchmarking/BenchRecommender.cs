@@ -42,7 +42,8 @@ public static class BenchRecommender
     /// <param name="modelPath">Folder the engine loads.</param>
     /// <param name="beamSize">Beam size measured.</param>
     /// <param name="threads">Threads measured (0 = engine default, not written).</param>
-    public static string CommandLine(BenchConfiguration configuration, string modelPath, int beamSize, int threads)
+    /// <param name="vadFilter">Whether the bench ran with the VAD filter.</param>
+    public static string CommandLine(BenchConfiguration configuration, string modelPath, int beamSize, int threads, bool vadFilter = false)
     {
         var command = $"hark transcribe AUDIO --model {Quote(modelPath)} --engine {BenchConfiguration.EngineName(configuration.Engine)}";
         // An ONNX folder computes in the precision it was exported with; the managed engine is told.
@@ -51,8 +52,8 @@ public static class BenchRecommender
         // The bench decodes each window once (no temperature fallback), so the command does too.
         command += $" --beam-size {beamSize} --temperature-increment-on-fallback 0";
         if (threads > 0) command += $" --threads {threads}";
-        if (configuration.BatchSize > 1)
-            command += $"  # with {configuration.BatchSize} files transcribed concurrently (one WhisperModel shared by {configuration.BatchSize} tasks)";
+        if (vadFilter) command += " --vad-filter";
+        if (configuration.BatchSize > 1) command += $" --batch-size {configuration.BatchSize}";
         return command;
     }
 

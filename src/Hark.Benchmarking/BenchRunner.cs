@@ -16,11 +16,11 @@ namespace Hark.Benchmarking;
 public static class BenchRunner
 {
     /// <summary>
-    /// What a batch size means: the transcription API decodes one 30-second window at a time (long-form decoding
-    /// conditions each window on the previous one), so batch N is N files transcribed concurrently through one
-    /// loaded model; a single input is repeated to fill the N streams.
+    /// What a batch size means: <see cref="TranscriptionOptions.BatchSize"/>, the windows of each file decoded
+    /// together (faster-whisper's batched pipeline: independent windows, VAD speech windows with
+    /// <see cref="BenchOptions.VadFilter"/>); batch 1 is openai's sequential algorithm. Files run one after another.
     /// </summary>
-    public const string BatchMeaning = "batch N = N files transcribed concurrently on one loaded model (inputs repeated to fill N streams)";
+    public const string BatchMeaning = "batch N = --batch-size N: each file's windows decoded N at a time (independent windows); b1 = openai's sequential algorithm";
 
     /// <summary>How <see cref="BenchResult.PeakRssBytes"/> is attributed.</summary>
     public const string MemoryMethod =
@@ -45,12 +45,14 @@ public static class BenchRunner
         var tokenizer = new TokenizerAdapter(WhisperTokenizer.FromFolder(modelFolder));
         var fingerprint = BenchModels.ModelFingerprint(modelFolder);
         var mels = new MelFeatures[inputs.Count];
+        var audio = new ReadOnlyMemory<float>[inputs.Count];
         for (var i = 0; i < inputs.Count; i++)
         {
             progress?.Report($"features of {Path.GetFileName(inputs[i].Path)}");
             var samples = await AudioLoader.LoadAsync(inputs[i].Path, cancellationToken).ConfigureAwait(false);
             var spec = LogMel.Compute(samples, checkpoint.Config.NumMelBins, AudioConstants.SamplesPerChunk, options.Threads);
             mels[i] = new MelFeatures(spec.Data, spec.NMels, spec.Frames);
+            if (options.VadFilter) audio[i] = samples; // VAD runs on the samples, inside each measured run
         }
 
         var plan = BenchMatrix.Plan(checkpoint.Config, options,
@@ -90,7 +92,7 @@ public static class BenchRunner
                 var start = SettledRss();
                 ProcessMemory.ResetPeak();
                 engine.Timed!.Reset();
-                var measurement = await RunOnceAsync(engine, configuration.BatchSize, inputs, mels, options, cancellationToken).ConfigureAwait(false);
+                var measurement = await RunOnceAsync(engine, configuration.BatchSize, inputs, mels, audio, options, cancellationToken).ConfigureAwait(false);
                 transient[slot.Configuration] = Math.Max(transient[slot.Configuration], Math.Max(0, ProcessMemory.PeakBytes - start));
                 if (!slot.Warmup) runs[slot.Configuration].Add(measurement);
             }
@@ -148,39 +150,38 @@ public static class BenchRunner
     }
 
     private static async Task<RunMeasurement> RunOnceAsync(Loaded engine, int batch, IReadOnlyList<BenchInput> inputs, MelFeatures[] mels,
-        BenchOptions options, CancellationToken cancellationToken)
+        ReadOnlyMemory<float>[] audio, BenchOptions options, CancellationToken cancellationToken)
     {
-        // Enough copies of the inputs to give every stream work.
-        var copies = (batch + inputs.Count - 1) / inputs.Count;
-        var items = Enumerable.Range(0, copies * inputs.Count).ToArray();
-        var latencies = new double[items.Length];
-        var texts = new string[items.Length];
-        var tokens = new int[items.Length][];
+        var latencies = new double[inputs.Count];
+        var texts = new string[inputs.Count];
+        var tokens = new int[inputs.Count][];
         var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = batch, CancellationToken = cancellationToken },
-            async (item, ct) =>
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var transcription = new TranscriptionOptions
             {
-                var index = item % inputs.Count;
-                var transcription = new TranscriptionOptions
-                {
-                    Language = inputs[index].Language ?? options.Language,
-                    BeamSize = options.BeamSize,
-                    MaxNewTokens = options.MaxNewTokens,
-                    Temperatures = [0f], // one decoding per window: fallback retries would make run times data-dependent
-                };
-                var start = Stopwatch.GetTimestamp();
-                var result = await engine.Model!.TranscribeAsync(mels[index], transcription, null, ct).ToResultAsync(ct).ConfigureAwait(false);
-                latencies[item] = Stopwatch.GetElapsedTime(start).TotalSeconds;
-                texts[item] = result.Text;
-                tokens[item] = [.. result.Segments.SelectMany(s => s.Tokens)];
-            }).ConfigureAwait(false);
+                Language = inputs[i].Language ?? options.Language,
+                BeamSize = options.BeamSize,
+                MaxNewTokens = options.MaxNewTokens,
+                Temperatures = [0f], // one decoding per window: fallback retries would make run times data-dependent
+                BatchSize = batch,
+                VadFilter = options.VadFilter,
+            };
+            var start = Stopwatch.GetTimestamp();
+            var run = options.VadFilter
+                ? engine.Model!.TranscribeAsync(audio[i], transcription, null, cancellationToken)
+                : engine.Model!.TranscribeAsync(mels[i], transcription, null, cancellationToken);
+            var result = await run.ToResultAsync(cancellationToken).ConfigureAwait(false);
+            latencies[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            texts[i] = result.Text;
+            tokens[i] = [.. result.Segments.SelectMany(s => s.Tokens)];
+        }
         var wall = clock.Elapsed.TotalSeconds;
-        var audio = items.Sum(i => mels[i % inputs.Count].Duration);
+        var seconds = mels.Sum(m => m.Duration);
         var timings = engine.Timed!.Timings;
         return new RunMeasurement(
-            latencies.Average(), latencies.Sum() / Math.Max(audio, 1e-9), audio / Math.Max(wall, 1e-9),
-            timings.EncoderMsPerWindow, timings.DecoderMsPerToken, tokens.Sum(t => t.Length),
-            [.. texts.Take(inputs.Count)], [.. tokens.Take(inputs.Count)]);
+            latencies.Average(), latencies.Sum() / Math.Max(seconds, 1e-9), seconds / Math.Max(wall, 1e-9),
+            timings.EncoderMsPerWindow, timings.DecoderMsPerToken, tokens.Sum(t => t.Length), texts, tokens);
     }
 
     private static BenchResult Summarise(BenchConfiguration configuration, Loaded engine, List<RunMeasurement> runs,
@@ -213,17 +214,18 @@ public static class BenchRunner
             WordErrorRate = words?.Rate,
             CharacterErrorRate = chars?.Rate,
             Texts = last.Texts,
-            Command = BenchRecommender.CommandLine(configuration, engine.Folder, options.BeamSize, options.Threads),
+            Command = BenchRecommender.CommandLine(configuration, engine.Folder, options.BeamSize, options.Threads, options.VadFilter),
         };
     }
 
-    /// <summary>Agreement with the fp32 tokens of the same engine (any batch size: streams decode independently).</summary>
+    /// <summary>Agreement with the fp32 tokens of the same engine, device and batch size (batching changes the windows).</summary>
     private static List<BenchResult> AddTokenAgreement(List<BenchResult> results, List<BenchConfiguration> runnable, List<RunMeasurement>[] runs)
     {
         var output = new List<BenchResult>(results.Count);
         for (var i = 0; i < results.Count; i++)
         {
-            var reference = runnable.FindIndex(c => c.Engine == runnable[i].Engine && c.Precision == ComputePrecision.Float32);
+            var reference = runnable.FindIndex(c => c.Engine == runnable[i].Engine && c.Device == runnable[i].Device
+                && c.BatchSize == runnable[i].BatchSize && c.Precision == ComputePrecision.Float32);
             if (reference < 0)
             {
                 output.Add(results[i]);

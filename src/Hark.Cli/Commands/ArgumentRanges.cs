@@ -24,6 +24,14 @@ internal static class ArgumentRanges
         value >= 1 && value <= MaxCandidates ? value
             : throw new HarkInputException($"must be 1 to {MaxCandidates}, got {value}", field: option);
 
+    /// <summary>Most windows decoded together: 64 windows of large-v3 already hold about 31 GB of cross-attention K/V.</summary>
+    public const int MaxBatchSize = 64;
+
+    /// <summary>Windows decoded together, 1 to <see cref="MaxBatchSize"/>.</summary>
+    public static int BatchSize(int value, string option = "--batch-size") =>
+        value >= 1 && value <= MaxBatchSize ? value
+            : throw new HarkInputException($"must be 1 (sequential) to {MaxBatchSize}, got {value}", field: option);
+
     /// <summary>A finite number (NaN and infinities are refused in one wording for every option).</summary>
     public static double Finite(double value, string option) =>
         double.IsFinite(value) ? value

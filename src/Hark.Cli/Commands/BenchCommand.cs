@@ -23,7 +23,12 @@ internal static class BenchCommand
         var manifest = new Option<string?>("--manifest") { Description = "TSV with a header row: file, and optional text and language columns." };
         var engines = new Option<string>("--engines") { Description = "Engines: managed, onnx, vulkan[:N] (the managed engine on a Vulkan device).", DefaultValueFactory = _ => "managed,onnx" };
         var precisions = new Option<string>("--precisions") { Description = "Precisions: fp32, fp16, bf16, int8, int4.", DefaultValueFactory = _ => "fp32,int8" };
-        var batches = new Option<string>("--batch-sizes") { Description = "Batch sizes (files transcribed concurrently).", DefaultValueFactory = _ => "1" };
+        var batches = new Option<string>("--batch-sizes")
+        {
+            Description = "Batch sizes: transcribe's --batch-size, windows decoded together (1 = openai's sequential algorithm).",
+            DefaultValueFactory = _ => "1",
+        };
+        var vad = new Option<bool>("--vad-filter") { Description = "Transcribe only the speech Silero VAD finds (VAD time counted)." };
         var beam = new Option<int>("--beam-size") { Description = "Beam size (1 = greedy).", DefaultValueFactory = _ => 1 };
         var runs = new Option<int>("--runs") { Description = "Measured runs per configuration.", DefaultValueFactory = _ => 3 };
         var maxNewTokens = new Option<int?>("--max-new-tokens") { Description = "Most tokens decoded per window (default: transcribe's)." };
@@ -36,7 +41,7 @@ internal static class BenchCommand
 
         var command = new Command("bench", "Measure engines x precisions x batch sizes on this machine: speed, memory, accuracy; recommend one per goal.")
         {
-            model, synthetic, tokenizer, audio, manifest, engines, precisions, batches, beam, runs, warmup, maxNewTokens, json, plot, threads, cache, spelling,
+            model, synthetic, tokenizer, audio, manifest, engines, precisions, batches, vad, beam, runs, warmup, maxNewTokens, json, plot, threads, cache, spelling,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -46,6 +51,7 @@ internal static class BenchCommand
                 ManagedDevices = ManagedDevices(List(parse.GetValue(engines)!, BenchConfiguration.ParseTarget)),
                 Precisions = List(parse.GetValue(precisions)!, BenchPrecisions.Parse),
                 BatchSizes = List(parse.GetValue(batches)!, ParseBatch),
+                VadFilter = parse.GetValue(vad),
                 BeamSize = parse.GetValue(beam),
                 Runs = parse.GetValue(runs),
                 MaxNewTokens = parse.GetValue(maxNewTokens),
@@ -127,7 +133,8 @@ internal static class BenchCommand
 
     private static int ParseBatch(string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b >= 1
-            ? b : throw new HarkInputException($"batch size '{text}' is not a whole number of 1 or more", field: "--batch-sizes");
+            ? ArgumentRanges.BatchSize(b, "--batch-sizes")
+            : throw new HarkInputException($"batch size '{text}' is not a whole number of 1 or more", field: "--batch-sizes");
 
     private static IReadOnlyList<BenchInput> Inputs(string[]? audio, string? manifest)
     {

@@ -90,6 +90,15 @@ internal static class TranscribeCommand
         Description = "With --vad-filter: key=value,… of faster-whisper's VadOptions: threshold (0.5), neg_threshold (threshold-0.15), min_speech_duration_ms (0), "
             + "max_speech_duration_s (inf), min_silence_duration_ms (2000), speech_pad_ms (400).",
     };
+    private static readonly Option<int> BatchSize = new("--batch-size")
+    {
+        Description = "Windows decoded together (faster-whisper's batched pipeline; 1 = openai's sequential algorithm). Above 1, windows are "
+            + "independent: with --vad-filter, speech chunks joined into windows of at most 30 s (default VAD parameters then: "
+            + "min_silence_duration_ms=160, max_speech_duration_s=30), else consecutive 30 s windows. Lost: conditioning on the previous "
+            + "window's text and seeking from its last timestamp. Kept per window: temperature fallback, the thresholds, no-speech "
+            + "skipping, timestamps or not.",
+        DefaultValueFactory = _ => 1,
+    };
     private static readonly Option<bool> WordTimestamps = new("--word-timestamps")
     {
         Description = "Time every word (cross-attention alignment, as openai-whisper): JSON words, segment bounds moved to them. Takes an optional True/False.",
@@ -137,7 +146,7 @@ internal static class TranscribeCommand
     [
         Language, Task, BeamSize, BestOf, Patience, LengthPenalty, Temperature, TemperatureIncrement, InitialPrompt, Prefix, Hotwords,
         ConditionOnPreviousText, NoSpeechThreshold, CompressionRatioThreshold, LogProbThreshold, MaxNewTokens, RepetitionPenalty,
-        NoRepeatNgramSize, WithoutTimestamps, SuppressTokens, ClipTimestamps, VadFilter, VadParameters,
+        NoRepeatNgramSize, WithoutTimestamps, SuppressTokens, ClipTimestamps, VadFilter, VadParameters, BatchSize,
         WordTimestamps, PrependPunctuations, AppendPunctuations, HallucinationSilenceThreshold,
     ];
 
@@ -231,7 +240,8 @@ internal static class TranscribeCommand
                 ? ArgumentRanges.Clips(ArgumentRanges.FiniteList(clips, "--clip-timestamps"), "--clip-timestamps")
                 : [],
             VadFilter = p.GetValue(VadFilter),
-            VadParameters = p.GetValue(VadParameters) is { } vad ? VadOptions.Parse(vad) : new VadOptions(),
+            VadParameters = p.GetValue(VadParameters) is { } vad ? VadOptions.Parse(vad) : null,
+            BatchSize = ArgumentRanges.BatchSize(p.GetValue(BatchSize)),
             WordTimestamps = p.GetValue(WordTimestamps),
             PrependPunctuations = p.GetValue(PrependPunctuations)!,
             AppendPunctuations = p.GetValue(AppendPunctuations)!,

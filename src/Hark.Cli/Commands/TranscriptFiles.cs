@@ -33,6 +33,7 @@ internal sealed class TranscriptFiles
 
     /// <summary>Plans the output names of <paramref name="audio"/> in <paramref name="folder"/>.</summary>
     /// <exception cref="HarkInputException">The folder is a file, or two inputs would write the same transcript.</exception>
+    /// <exception cref="HarkException">The folder cannot be created or written to.</exception>
     public static TranscriptFiles Plan(IReadOnlyList<string> audio, string folder, IReadOnlyList<OutputFormat> formats, SubtitleOptions? subtitles = null)
     {
         if (File.Exists(folder)) throw new HarkInputException("is a file, expected a folder for the transcripts", folder, "--output-dir");
@@ -52,7 +53,23 @@ internal sealed class TranscriptFiles
                         "transcribe them in separate runs with different --output-dir", field: "audio");
             }
         }
+        EnsureWritable(folder);
         return new TranscriptFiles(folder, formats, names, subtitles);
+    }
+
+    // An output folder that cannot be made or written to (read-only, /proc, a full quota) fails before the work, not after it.
+    private static void EnsureWritable(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            using var probe = new FileStream(Path.Combine(folder, $".hark-probe-{Environment.ProcessId}"), FileMode.Create,
+                FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HarkException($"{folder}: --output-dir: cannot write transcripts there ({e.Message})", e);
+        }
     }
 
     /// <summary>The output name (without extension) of input number <paramref name="index"/>.</summary>

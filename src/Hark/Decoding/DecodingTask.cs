@@ -61,8 +61,18 @@ public sealed class DecodingTask
     /// cross-attention K/V, is shared with other decodings of the same windows), one result per window.
     /// </summary>
     public IReadOnlyList<DecodingResult> Run(IDecoderSessionFactory decoder, ReadOnlySpan<int> windows, CancellationToken cancellationToken = default)
+        => Run(decoder, windows, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Run(IDecoderSessionFactory, ReadOnlySpan{int}, CancellationToken)"/>, with one sampler seed per
+    /// window (instead of <see cref="DecodingOptions.Seed"/> for all), so that a window samples the same tokens
+    /// whichever windows it is decoded with.
+    /// </summary>
+    internal IReadOnlyList<DecodingResult> Run(IDecoderSessionFactory decoder, ReadOnlySpan<int> windows, IReadOnlyList<int>? seeds,
+        CancellationToken cancellationToken)
     {
         var n = windows.Length;
+        if (seeds is not null && seeds.Count != n) throw new ArgumentException("one seed per window is needed", nameof(seeds));
         if (n == 0) return [];
         var language = _options.Language ?? "en";
         var rows = n * _groupSize;
@@ -74,7 +84,8 @@ public sealed class DecodingTask
             audioIndex[r] = windows[r / _groupSize];
         }
 
-        var (finalTokens, sumLogprobs, noSpeech, tokenDecoder) = MainLoop(decoder, audioIndex, tokens, cancellationToken);
+        Random[] samplers = seeds is null ? [new Random(_options.Seed)] : [.. seeds.Select(s => new Random(s))];
+        var (finalTokens, sumLogprobs, noSpeech, tokenDecoder) = MainLoop(decoder, audioIndex, tokens, samplers, cancellationToken);
 
         var candidates = tokenDecoder.Finalize(finalTokens, sumLogprobs, n);
         var results = new DecodingResult[n];
@@ -104,13 +115,13 @@ public sealed class DecodingTask
     }
 
     private (int[][] Tokens, double[] SumLogprobs, double[] NoSpeech, ITokenDecoder Decoder) MainLoop(
-        IDecoderSessionFactory factory, int[] audioIndex, int[][] tokens, CancellationToken cancellationToken)
+        IDecoderSessionFactory factory, int[] audioIndex, int[][] tokens, Random[] samplers, CancellationToken cancellationToken)
     {
         var rows = tokens.Length;
         var vocab = _engine.Config.VocabSize;
         ITokenDecoder decoder = _options.BeamSize is { } beam
             ? new BeamSearchDecoder(beam, _special.EndOfText, _options.Patience)
-            : new GreedyDecoder(_options.Temperature, _special.EndOfText, new Random(_options.Seed));
+            : new GreedyDecoder(_options.Temperature, _special.EndOfText, samplers);
         var sumLogprobs = new double[rows];
         var noSpeech = new double[rows];
         Array.Fill(noSpeech, double.NaN);

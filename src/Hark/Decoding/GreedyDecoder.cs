@@ -10,7 +10,7 @@ public sealed class GreedyDecoder : ITokenDecoder
 {
     private readonly float _temperature;
     private readonly int _eot;
-    private readonly Random _random;
+    private readonly Random[] _random;
     private float[] _scratch = [];
 
     /// <summary>Creates the decoder.</summary>
@@ -18,11 +18,21 @@ public sealed class GreedyDecoder : ITokenDecoder
     /// <param name="endOfText">The end-of-text token.</param>
     /// <param name="random">Source of randomness for sampling (seeded by the caller for reproducible runs).</param>
     public GreedyDecoder(float temperature, int endOfText, Random random)
+        : this(temperature, endOfText, [random])
+    {
+    }
+
+    /// <summary>
+    /// Creates a decoder whose rows are split into <c>perGroup.Length</c> equal groups (windows), each sampling from its
+    /// own generator: a window's draws then do not depend on which other windows share the batch.
+    /// </summary>
+    internal GreedyDecoder(float temperature, int endOfText, Random[] perGroup)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(temperature);
+        if (perGroup.Length == 0) throw new ArgumentException("at least one generator is needed", nameof(perGroup));
         _temperature = temperature;
         _eot = endOfText;
-        _random = random;
+        _random = perGroup;
     }
 
     /// <inheritdoc />
@@ -36,11 +46,12 @@ public sealed class GreedyDecoder : ITokenDecoder
         if (_scratch.Length < vocab) _scratch = new float[vocab];
         var next = new int[rows][];
         var completed = true;
+        var perGroup = Math.Max(1, rows / _random.Length);
         for (var r = 0; r < rows; r++)
         {
             var row = logits.Slice(r * vocab, vocab);
             var finished = tokens[r][^1] == _eot;
-            var token = _temperature == 0 ? LogMath.ArgMax(row) : Sample(row);
+            var token = _temperature == 0 ? LogMath.ArgMax(row) : Sample(row, _random[Math.Min(r / perGroup, _random.Length - 1)]);
             if (!finished)
             {
                 sumLogprobs[r] += row[token] - LogMath.LogSumExp(row);
@@ -74,7 +85,7 @@ public sealed class GreedyDecoder : ITokenDecoder
         return result;
     }
 
-    private int Sample(ReadOnlySpan<float> row)
+    private int Sample(ReadOnlySpan<float> row, Random random)
     {
         // Categorical(logits / T): exp((x - max) / T) vectorised, then inverse-CDF with one uniform draw.
         var weights = _scratch.AsSpan(0, row.Length);
@@ -82,7 +93,7 @@ public sealed class GreedyDecoder : ITokenDecoder
         TensorPrimitives.Subtract(row, max, weights);
         TensorPrimitives.Divide(weights, _temperature, weights);
         TensorPrimitives.Exp(weights, weights);
-        var u = _random.NextDouble() * TensorPrimitives.Sum(weights);
+        var u = random.NextDouble() * TensorPrimitives.Sum(weights);
         double acc = 0;
         var last = 0;
         for (var i = 0; i < weights.Length; i++)

@@ -46,6 +46,17 @@ internal sealed class AtomicOutput : IDisposable
     /// <summary>The temporary name prefix of outputs named <paramref name="finalName"/> (any writer, any run).</summary>
     internal static string TempPrefix(string finalName) => "." + finalName + TempMarker;
 
+    /// <summary>A fresh temporary sibling of <paramref name="fullPath"/>, named with this process's id.</summary>
+    internal static string TempSibling(string fullPath) => Path.Combine(Path.GetDirectoryName(fullPath)!,
+        TempPrefix(Path.GetFileName(fullPath)) + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
+
+    /// <summary>
+    /// Deletes the temporaries of <paramref name="fullPath"/> whose writing process is gone. Safe without the output lock
+    /// (several processes may write one cache entry at once): a live writer's file is never touched, however old.
+    /// </summary>
+    internal static void RemoveOrphans(string fullPath) =>
+        RemoveStale(Path.GetDirectoryName(fullPath)!, Path.GetFileName(fullPath), orOlderThanAnHour: false);
+
     private static AtomicOutput Create(string path, bool force, bool isFolder)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
@@ -53,7 +64,7 @@ internal sealed class AtomicOutput : IDisposable
             throw new HarkInputException("output already exists; pass --force to replace it", full, "--output");
         var parent = Path.GetDirectoryName(full) ?? throw new HarkInputException("output has no parent folder", full, "--output");
         var name = Path.GetFileName(full);
-        var temp = Path.Combine(parent, TempPrefix(name) + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
+        var temp = TempSibling(full);
         OutputLock? held = null;
         try
         {
@@ -123,7 +134,7 @@ internal sealed class AtomicOutput : IDisposable
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, TempPrefix(Path.GetFileName(full)) + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
+        var temp = TempSibling(full);
         try
         {
             produce(temp);
@@ -162,7 +173,7 @@ internal sealed class AtomicOutput : IDisposable
     /// Deletes temporary and set-aside outputs of this name that no live run owns: their process is gone, or they are
     /// over an hour old (the lock we hold means no current Hark run writes this output).
     /// </summary>
-    private static void RemoveStale(string parent, string name)
+    private static void RemoveStale(string parent, string name, bool orOlderThanAnHour = true)
     {
         foreach (var marker in new[] { TempMarker, OldMarker })
         {
@@ -172,7 +183,7 @@ internal sealed class AtomicOutput : IDisposable
                 var rest = Path.GetFileName(entry)[prefix.Length..];
                 var dash = rest.IndexOf('-');
                 var ownerAlive = dash > 0 && int.TryParse(rest[..dash], out var pid) && ProcessAlive(pid);
-                var old = DateTime.UtcNow - File.GetLastWriteTimeUtc(entry) > TimeSpan.FromHours(1);
+                var old = orOlderThanAnHour && DateTime.UtcNow - File.GetLastWriteTimeUtc(entry) > TimeSpan.FromHours(1);
                 if (!ownerAlive || old) TryDelete(entry);
             }
         }

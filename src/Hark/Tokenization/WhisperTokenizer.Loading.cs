@@ -62,13 +62,13 @@ public sealed partial class WhisperTokenizer
         {
             if (bytes[id].Length > 0) vocabulary.Add(new(strings[id], id));
         }
-        var encoder = BpeTokenizer.Create(new BpeOptions(vocabulary)
+        var encoderMerges = merges;
+        return new WhisperTokenizer(special, bytes, specialNames, () => BpeTokenizer.Create(new BpeOptions(vocabulary)
         {
-            Merges = merges.Select(m => m.Left + " " + m.Right),
+            Merges = encoderMerges.Select(m => m.Left + " " + m.Right),
             ByteLevel = true,
             PreTokenizer = GptPreTokenizer.Instance,
-        });
-        return new WhisperTokenizer(special, bytes, specialNames, encoder, merges);
+        }), merges);
     }
 
     /// <summary>
@@ -133,9 +133,9 @@ public sealed partial class WhisperTokenizer
         {
             if (bytes[rank].Length > 0) text.Append(Convert.ToBase64String(bytes[rank])).Append(' ').Append(rank).Append('\n');
         }
-        using var stream = new MemoryStream(Encoding.ASCII.GetBytes(text.ToString()));
-        var encoder = TiktokenTokenizer.Create(stream, GptPreTokenizer.Instance, normalizer: null);
-        return new WhisperTokenizer(special, bytes, new Dictionary<int, string>(), encoder, merges: null);
+        var ranks = Encoding.ASCII.GetBytes(text.ToString());
+        return new WhisperTokenizer(special, bytes, new Dictionary<int, string>(),
+            () => TiktokenTokenizer.Create(new MemoryStream(ranks), GptPreTokenizer.Instance, normalizer: null), merges: null);
     }
 
     private static SpecialTokens DeriveSpecialTokens(HfTokenizerFiles files)

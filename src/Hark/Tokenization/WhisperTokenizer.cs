@@ -12,31 +12,45 @@ public sealed partial class WhisperTokenizer
 {
     private readonly byte[][] _ordinaryBytes;
     private readonly string[] _tokenStrings;
-    private readonly Dictionary<string, int> _tokenToId;
-    private readonly Tokenizer _encoder;
+    private readonly Lazy<Dictionary<string, int>> _tokenToId;
+    // Building the BPE encoder takes about as long as reading the files, and decoding never needs it: it is built on
+    // the thread pool while the engine loads and audio is decoded, and the first Encode waits for it.
+    private readonly Task<Tokenizer> _encoder;
     private readonly Lazy<int[]> _nonSpeech;
     private readonly Lazy<IReadOnlyList<(string Left, string Right)>> _merges;
 
     private WhisperTokenizer(SpecialTokens special, byte[][] ordinaryBytes, IReadOnlyDictionary<int, string> specialNames,
-        Tokenizer encoder, IReadOnlyList<(string Left, string Right)>? merges)
+        Func<Tokenizer> createEncoder, IReadOnlyList<(string Left, string Right)>? merges)
     {
         Special = special;
         _ordinaryBytes = ordinaryBytes;
-        _encoder = encoder;
         _tokenStrings = new string[special.VocabSize];
-        _tokenToId = new Dictionary<string, int>(special.VocabSize + 1, StringComparer.Ordinal);
         for (var id = 0; id < special.VocabSize; id++)
         {
-            var text = id < special.EndOfText
+            _tokenStrings[id] = id < special.EndOfText
                 ? ByteLevelAlphabet.Encode(ordinaryBytes[id])
                 : specialNames.TryGetValue(id, out var named) ? named : SpecialTokenNames.Name(special, id);
-            _tokenStrings[id] = text;
-            if (text.Length > 0) _tokenToId.TryAdd(text, id);
         }
-        // Both spellings of the no-speech token resolve, whichever the files used.
-        _tokenToId.TryAdd(SpecialTokenNames.Name(special, special.NoSpeech), special.NoSpeech);
-        _tokenToId.TryAdd(SpecialTokenNames.NoCaptions, special.NoSpeech);
+        _tokenToId = new(() =>
+        {
+            var map = new Dictionary<string, int>(special.VocabSize + 1, StringComparer.Ordinal);
+            for (var id = 0; id < special.VocabSize; id++)
+            {
+                if (_tokenStrings[id].Length > 0) map.TryAdd(_tokenStrings[id], id);
+            }
+            // Both spellings of the no-speech token resolve, whichever the files used.
+            map.TryAdd(SpecialTokenNames.Name(special, special.NoSpeech), special.NoSpeech);
+            map.TryAdd(SpecialTokenNames.NoCaptions, special.NoSpeech);
+            return map;
+        });
         _nonSpeech = new Lazy<int[]>(ComputeNonSpeechTokens);
+        // Every transcription suppresses the non-speech tokens (openai's "-1"): worked out with the encoder, off the load path.
+        _encoder = Task.Run(() =>
+        {
+            var encoder = createEncoder();
+            _ = Task.Run(() => (_nonSpeech.Value, _tokenToId.Value));
+            return encoder;
+        });
         // Rank files carry no merges: derive them (only needed to write Hugging Face files).
         _merges = new(() => merges ?? MergeRepair.FromRanks(_tokenStrings.AsSpan(0, special.EndOfText).ToArray()));
     }
@@ -52,7 +66,7 @@ public sealed partial class WhisperTokenizer
     public int[] Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Length == 0 ? [] : [.. _encoder.EncodeToIds(text)];
+        return text.Length == 0 ? [] : [.. _encoder.GetAwaiter().GetResult().EncodeToIds(text)];
     }
 
     /// <summary>
@@ -110,7 +124,7 @@ public sealed partial class WhisperTokenizer
 
     /// <summary>Id of a token string (<c>Ġthe</c>, <c>&lt;|en|&gt;</c>, <c>&lt;|1.00|&gt;</c>), or null.</summary>
     public int? TokenToId(string token) =>
-        token is not null && _tokenToId.TryGetValue(token, out var id) ? id : null;
+        token is not null && _tokenToId.Value.TryGetValue(token, out var id) ? id : null;
 
     /// <summary>Token of a language given by code (<c>no</c>) or English name (<c>norwegian</c>).</summary>
     /// <exception cref="HarkInputException">Unknown to this model (the message lists the valid codes), or the model is English-only.</exception>

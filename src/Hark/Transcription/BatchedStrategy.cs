@@ -48,9 +48,8 @@ internal sealed class BatchedStrategy(TranscriptionPipeline pipeline, int batchS
             var results = await Task.Run(() =>
             {
                 using var batch = run.Encode(pipeline, chunk, cancellationToken);
-                var seed = unchecked(plan.Options.Seed * 1_000_003 + chunk[0].Start);
                 return pipeline.DecodeWithFallback(plan, batch, [.. Enumerable.Range(0, chunk.Length)],
-                    o => o with { Prompt = prompt, Prefix = plan.Prefix, Seed = seed }, cancellationToken);
+                    o => o with { Prompt = prompt, Prefix = plan.Prefix }, cancellationToken);
             }, cancellationToken).ConfigureAwait(false);
 
             for (var i = 0; i < chunk.Length; i++)

@@ -63,14 +63,13 @@ internal sealed class SequentialStrategy(TranscriptionPipeline pipeline) : IWind
                 prompt = allTokens.Skip(promptResetSince).ToList();
             }
             var prefix = firstWindow ? plan.Prefix : null;
-            var windowSeed = unchecked(options.Seed * 1_000_003 + seek); // fresh but reproducible draws per window
             firstWindow = false;
 
             var speechBefore = lastSpeechTimestamp;
             var (result, current, nextSeek) = await Task.Run(() =>
             {
                 using var batch = run.Encode(pipeline, [window], cancellationToken);
-                var decoded = pipeline.DecodeWithFallback(plan, batch, [0], o => o with { Prompt = prompt, Prefix = prefix, Seed = windowSeed }, cancellationToken)[0];
+                var decoded = pipeline.DecodeWithFallback(plan, batch, [0], o => o with { Prompt = prompt, Prefix = prefix }, cancellationToken)[0];
                 if (plan.IsSilence(decoded)) return (decoded, new List<Segment>(), 0);
                 var (segments, next) = pipeline.Splitter.Split(decoded, window);
                 // Words need the window's encoding, so they are aligned before the batch is released.

@@ -90,12 +90,16 @@ public sealed record TranscriptionOptions
     public IReadOnlyList<double> ClipTimestamps { get; init; } = [];
 
     /// <summary>Transcribe only the speech Silero VAD finds (<c>vad_filter</c>): the speech chunks are joined, transcribed
-    /// as one recording and the segment times mapped back to the original timeline. Ignored with
-    /// <see cref="ClipTimestamps"/>, as in faster-whisper.</summary>
+    /// as one recording (with <see cref="BatchSize"/> above 1: in windows of consecutive chunks holding at most 30 s of
+    /// speech) and the segment times mapped back to the original timeline. Ignored with <see cref="ClipTimestamps"/>, as
+    /// in faster-whisper.</summary>
     public bool VadFilter { get; init; }
 
-    /// <summary>How <see cref="VadFilter"/> tells speech from silence (<c>vad_parameters</c>).</summary>
-    public VadOptions VadParameters { get; init; } = new();
+    /// <summary>How <see cref="VadFilter"/> tells speech from silence (<c>vad_parameters</c>); null takes faster-whisper's
+    /// defaults of the path: <see cref="VadOptions"/>'s when <see cref="BatchSize"/> is 1, else speech chunks of at most
+    /// 30 s ended by 160 ms of silence. With <see cref="BatchSize"/> above 1, <c>max_speech_duration_s</c> is capped at 30 s.
+    /// <see cref="TranscriptionInfo.Options"/> reports the parameters in effect.</summary>
+    public VadOptions? VadParameters { get; init; }
 
     /// <summary>Seed of the sampler used at temperature &gt; 0 (runs are reproducible).</summary>
     public int Seed { get; init; }
@@ -115,10 +119,15 @@ public sealed record TranscriptionOptions
     public double? HallucinationSilenceThreshold { get; init; }
 
     /// <summary>
-    /// Windows decoded together. 1 (the default) is openai's sequential long-form algorithm: each window starts where
-    /// the previous one's last complete segment ended and is conditioned on the previous text. Above 1, each clip is cut
-    /// into consecutive 30-second windows that go through the encoder and decoder N at a time, without conditioning on
-    /// previous text; temperature fallback re-decodes only the windows that failed, again together.
+    /// Windows decoded together (<c>batch_size</c>). 1 (the default) is openai's sequential long-form algorithm: each
+    /// window starts where the previous one's last complete segment ended and is conditioned on the previous text.
+    /// Above 1, windows are independent and go through the encoder and decoder N at a time (faster-whisper's
+    /// <c>BatchedInferencePipeline</c>): with <see cref="VadFilter"/>, consecutive speech chunks joined into windows of
+    /// at most 30 s of speech; otherwise each clip cut into consecutive 30-second windows. Lost to batching: conditioning
+    /// on the previous window's text (<see cref="ConditionOnPreviousText"/>) and seeking from a window's last timestamp
+    /// (text after it ends a segment at the window's end). Kept per window: temperature fallback (only the windows that
+    /// failed are re-decoded, together), the thresholds, no-speech skipping, timestamps or not, and sampling (a window
+    /// decodes the same tokens in any batch).
     /// </summary>
     public int BatchSize { get; init; } = 1;
 }

@@ -35,11 +35,23 @@ internal sealed class TranscriptionPipeline
 
     /// <summary>Plans the run and resolves the language; what <see cref="TranscriptionInfo"/> reports is known after this.</summary>
     /// <exception cref="HarkInputException">Unknown language, bad clip timestamps, or incompatible options.</exception>
-    public PreparedTranscription Prepare(MelFeatures mel, TranscriptionOptions options, CancellationToken cancellationToken = default)
+    public PreparedTranscription Prepare(MelFeatures mel, TranscriptionOptions options, CancellationToken cancellationToken = default) =>
+        Prepare(mel, options, null, cancellationToken);
+
+    /// <summary>Plans the run over <paramref name="clips"/> and resolves the language.</summary>
+    /// <param name="mel">The features to transcribe.</param>
+    /// <param name="options">How.</param>
+    /// <param name="clips">The stretches to transcribe, in frames of <paramref name="mel"/>, when the caller chose them
+    /// (voice activity on the batched path); null takes them from the clip timestamps.</param>
+    /// <param name="cancellationToken">Cancels language detection.</param>
+    /// <exception cref="HarkInputException">Unknown language, bad clip timestamps, or incompatible options.</exception>
+    public PreparedTranscription Prepare(MelFeatures mel, TranscriptionOptions options, IReadOnlyList<(int Start, int End)>? clips,
+        CancellationToken cancellationToken)
     {
         if (mel.NMels <= 0 || mel.Data.Length < (long)mel.NMels * mel.Frames)
             throw new ArgumentException("mel data is smaller than NMels × Frames", nameof(mel));
         var plan = TranscriptionPlan.Create(options, _tokenizer, _engine.Config, _generation, mel.ContentFrames);
+        if (clips is not null) plan = plan with { Clips = clips };
         if (plan.Language is { } language)
             return new PreparedTranscription(mel, plan, new TranscriptionInfo(language, 1.0, mel.Duration, options), null);
 

@@ -21,11 +21,11 @@ public sealed partial class WhisperModel
     {
         options ??= new TranscriptionOptions();
         if (!SpeechFilter.Applies(options)) return Start(ct => Features(load(ct).Span), options, progress, cancellationToken);
-        options.VadParameters.Validate(); // bad parameters fail before any audio is read
+        SpeechFilter.ParametersFor(options).Validate(); // bad parameters fail before any audio is read
         return Start(ct =>
         {
             var audio = load(ct);
-            var speech = SpeechFilter.Apply(audio.Span, options.VadParameters, ct);
+            var speech = SpeechFilter.Apply(audio.Span, options, ct);
             return (Features(speech.Audio), speech);
         }, options, progress, cancellationToken);
     }

@@ -118,7 +118,7 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
             var (mel, speech) = features(ct);
             if (mel.NMels != Engine.Config.NumMelBins)
                 throw new HarkInputException($"features have {mel.NMels} mel bins but the model expects {Engine.Config.NumMelBins}", field: "num_mel_bins");
-            var prepared = _pipeline.Prepare(mel, options, ct);
+            var prepared = _pipeline.Prepare(mel, options, speech?.WindowsFor(options, mel), ct);
             if (speech is not null) prepared.Info = speech.Describe(prepared.Info);
             return prepared;
         }, _pipeline, progress, cancellationToken);

@@ -52,6 +52,38 @@ public sealed class BenchCommandTests
         Assert.Equal(3, root.GetProperty("recommendations").GetArrayLength());
     }
 
+    [Fact]
+    public async Task The_batch_axis_is_transcribes_batch_size_and_the_commands_carry_it_with_the_vad_filter()
+    {
+        using var dir = Fixtures.TempDir();
+        var json = dir.File("out.json");
+
+        var (code, stderr) = await RunAsync("bench", "--synthetic", "test", "--tokenizer", Fixtures.Path("hf/whisper-base"),
+            "--audio", Fixtures.Path("audio/espeak/longform.wav"), "--engines", "managed", "--precisions", "fp32", "--batch-sizes", "1,4",
+            "--vad-filter", "--runs", "1", "--warmup", "0", "--max-new-tokens", "4", "--threads", "1", "--cache", dir.File("cache"), "--json", json);
+
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("options").GetProperty("vad_filter").GetBoolean());
+        Assert.Contains("--batch-size N", root.GetProperty("batch_meaning").GetString(), StringComparison.Ordinal);
+        var results = root.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["managed fp32 b1", "managed fp32 b4"], results.Select(r => r.GetProperty("name").GetString()));
+        Assert.EndsWith("--vad-filter", results[0].GetProperty("command").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("--vad-filter --batch-size 4", results[1].GetProperty("command").GetString(), StringComparison.Ordinal);
+        Assert.All(root.GetProperty("recommendations").EnumerateArray(),
+            r => Assert.Contains(r.GetProperty("command").GetString(), results.Select(x => x.GetProperty("command").GetString())));
+    }
+
+    [Fact]
+    public async Task A_batch_size_above_the_transcribe_limit_is_refused_naming_the_option()
+    {
+        var (code, stderr) = await RunAsync("bench", "--synthetic", "test", "--tokenizer", Fixtures.Path("hf/whisper-base"),
+            "--audio", Fixtures.Path("audio/espeak/en01.wav"), "--batch-sizes", "1,65");
+        Assert.Equal(2, code);
+        Assert.Contains("--batch-sizes: must be 1 (sequential) to 64, got 65", stderr, StringComparison.Ordinal);
+    }
+
     [VulkanFact]   // skipped, with the reason, where no Vulkan driver is installed (CI installs lavapipe)
     public async Task Vulkan_is_a_column_of_the_bench_matrix_beside_the_cpu_engine()
     {

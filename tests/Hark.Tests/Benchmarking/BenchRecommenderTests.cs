@@ -57,13 +57,16 @@ public sealed class BenchRecommenderTests
     public void Nothing_measured_gives_no_recommendation() => Assert.Empty(BenchRecommender.Recommend([]));
 
     [Fact]
-    public void The_command_line_names_model_engine_precision_and_beam_and_explains_batches()
+    public void The_command_line_names_model_engine_precision_beam_batch_size_and_vad()
     {
         var single = BenchRecommender.CommandLine(new BenchConfiguration(EngineKind.Onnx, ComputePrecision.Int8, 1), "cache/onnx/abc-int8", 5, 2);
         Assert.Equal("hark transcribe AUDIO --model cache/onnx/abc-int8 --engine onnx --beam-size 5 --temperature-increment-on-fallback 0 --threads 2", single);
 
         var batched = BenchRecommender.CommandLine(new BenchConfiguration(EngineKind.Managed, ComputePrecision.Float32, 4), "my models/x", 1, 0);
         Assert.StartsWith("hark transcribe AUDIO --model 'my models/x' --engine managed --compute-type fp32 --beam-size 1 --temperature-increment-on-fallback 0", batched, StringComparison.Ordinal);
-        Assert.Contains("4 files transcribed concurrently", batched, StringComparison.Ordinal);
+        Assert.EndsWith("--temperature-increment-on-fallback 0 --batch-size 4", batched, StringComparison.Ordinal);
+
+        var vad = BenchRecommender.CommandLine(new BenchConfiguration(EngineKind.Managed, ComputePrecision.Int8, 8), "m", 1, 2, vadFilter: true);
+        Assert.EndsWith("--threads 2 --vad-filter --batch-size 8", vad, StringComparison.Ordinal);
     }
 }

@@ -180,6 +180,27 @@ public sealed class WeightCacheTests : IDisposable
     }
 
     [Fact]
+    public void A_temporary_entry_left_by_a_killed_load_is_removed_by_the_next_write_and_a_live_writers_is_kept()
+    {
+        using (Load(ComputePrecision.Int8)) { }
+        var entry = Assert.Single(Entries);
+        File.Delete(entry);
+        // No process has id int.MaxValue (Linux caps ids at 2^22); this process is alive, however old its file.
+        var prefix = Path.Combine(Path.GetDirectoryName(entry)!, "." + Path.GetFileName(entry) + ".hark-tmp-");
+        var orphan = prefix + int.MaxValue + "-deadbeef";
+        var live = prefix + Environment.ProcessId + "-0123abcd";
+        File.WriteAllBytes(orphan, new byte[4096]);
+        File.WriteAllBytes(live, new byte[4096]);
+        File.SetLastWriteTimeUtc(live, DateTime.UtcNow.AddDays(-2));
+
+        using (Load(ComputePrecision.Int8)) { }
+
+        Assert.False(File.Exists(orphan));
+        Assert.True(File.Exists(live));
+        Assert.True(File.Exists(entry));
+    }
+
+    [Fact]
     public void Clear_removes_every_entry()
     {
         using (Load(ComputePrecision.Float32)) { }

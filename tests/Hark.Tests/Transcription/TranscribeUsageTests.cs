@@ -87,6 +87,8 @@ public class TranscribeUsageTests
     [InlineData("--compression-ratio-threshold", "NaN", "--compression-ratio-threshold: must be a finite number")]
     [InlineData("--clip-timestamps", "5,2", "--clip-timestamps: each end must come after its start")]
     [InlineData("--clip-timestamps", "nan", "--clip-timestamps: must be a finite number")]
+    [InlineData("--batch-size", "0", "--batch-size: must be 1 (sequential) to 64, got 0")]
+    [InlineData("--batch_size", "65", "--batch-size: must be 1 (sequential) to 64, got 65")]
     public async Task Out_of_range_arguments_exit_2_naming_the_option_before_any_work(string option, string value, string expected)
     {
         Assert.Contains(expected, OneLine(await Run(option, value)), StringComparison.Ordinal);
@@ -112,6 +114,16 @@ public class TranscribeUsageTests
     }
 
     [Fact]
+    public async Task An_output_dir_that_cannot_be_written_fails_in_one_line_before_the_transcription_runs()
+    {
+        if (!OperatingSystem.IsLinux()) return;   // /proc refuses new entries on Linux only
+        var r = await Run("--output-dir", "/proc/hark-no-such-folder");
+        Assert.Equal(1, r.ExitCode);   // the environment, not the input: exit 1
+        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("--output-dir: cannot write transcripts there", line, StringComparison.Ordinal);   // not "folder not found"
+    }
+
+    [Fact]
     public async Task Two_inputs_that_would_write_the_same_transcript_are_refused_before_any_work()
     {
         using var dir = Fixtures.TempDir();
@@ -122,6 +134,19 @@ public class TranscribeUsageTests
         var r = await HarkProcess.RunAsync(["transcribe", dir.File("a/x.wav"), dir.File("b/x.wav"), "--model", dir.File("no-model"), "-o", dir.File("out")]);
         Assert.Contains("would both write x.wav.", OneLine(r), StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Theory]
+    [InlineData("transcribe")]
+    [InlineData("jobs submit")]
+    public async Task Batch_size_is_offered_with_what_batching_loses_and_keeps(string verb)
+    {
+        var r = await HarkProcess.RunAsync([.. verb.Split(' '), "--help"]);
+        Assert.Equal(0, r.ExitCode);
+        var help = System.Text.RegularExpressions.Regex.Replace(r.Stdout, @"\s+", " ");
+        Assert.Contains("--batch-size", help, StringComparison.Ordinal);
+        Assert.Contains("Lost: conditioning on the previous window's text and seeking from its last timestamp", help, StringComparison.Ordinal);
+        Assert.Contains("Kept per window: temperature fallback", help, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -61,10 +61,46 @@ public class VadTranscriptionTests(RandomModelFolder folder) : IClassFixture<Ran
     }
 
     [Fact]
-    public async Task Clip_timestamps_take_precedence_over_the_vad_filter_as_in_faster_whisper()
+    public async Task With_batching_speech_windows_of_at_most_30_s_are_decoded_and_their_segments_land_on_the_original_timeline()
+    {
+        // 2 s of silence, then jfk three times (11 s each) after 5 s of silence: 33 s of speech, more than one window.
+        var jfk = AudioLoader.Load(Fixtures.Path("audio/jfk.wav"));
+        var gap = new float[5 * Sr];
+        float[] audio = [.. new float[2 * Sr], .. jfk, .. gap, .. jfk, .. gap, .. jfk, .. new float[2 * Sr]];
+        using var model = RandomModel.Create();
+        var options = Fast with { BatchSize = 4, NoSpeechThreshold = null }; // every window gives segments
+        var filtered = model.TranscribeAsync(audio, options);
+        var segments = (await filtered.ToResultAsync()).Segments;
+        var info = await filtered.Info;
+
+        Assert.Equal(new VadOptions { MaxSpeechDurationS = 30, MinSilenceDurationMs = 160 }, info.Options.VadParameters);
+        var chunks = info.SpeechChunks!;
+        var joined = SpeechTimestampsMap.Collect(audio, chunks);
+        Assert.Equal((double)audio.Length / Sr, info.Duration, 6);
+        Assert.Equal((double)joined.Length / Sr, info.DurationAfterVad, 6);
+        Assert.True(info.Duration - info.DurationAfterVad > 10, "most of the 14 s of silence removed");
+        var windows = SpeechWindows.Merge(chunks, joined.Length / AudioConstants.HopLength);
+        Assert.True(windows.Count >= 2, $"{windows.Count} windows for {info.DurationAfterVad:F1} s of speech");
+
+        // The same windows of the joined speech given as clips, decoded batched, then moved by hand: the same segments.
+        var clips = windows.SelectMany(w => new[] { w.Start / 100.0, w.End / 100.0 }).ToList();
+        var plain = await model.TranscribeAsync(joined, options with { VadFilter = false, ClipTimestamps = clips }).ToResultAsync();
+        var map = new SpeechTimestampsMap(chunks);
+        Assert.NotEmpty(segments);
+        Assert.Equal(windows.Select(w => w.Start), segments.Select(s => s.Seek).Distinct());
+        Assert.Equal(plain.Segments.Select(s => (s.Seek, s.Text, map.GetOriginalTime(s.Start), map.GetOriginalTime(s.End, isEnd: true))),
+            segments.Select(s => (s.Seek, s.Text, s.Start, s.End)));
+        Assert.All(segments, s => Assert.Contains(chunks, c => c.StartSeconds - 0.01 <= s.Start && s.Start <= c.EndSeconds + 0.01));
+        Assert.All(segments, s => Assert.InRange(s.End, s.Start, info.Duration));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task Clip_timestamps_take_precedence_over_the_vad_filter_as_in_faster_whisper(int batchSize)
     {
         using var model = RandomModel.Create();
-        var transcription = model.TranscribeAsync(new float[5 * Sr], Fast with { ClipTimestamps = [0, 2] });
+        var transcription = model.TranscribeAsync(new float[5 * Sr], Fast with { ClipTimestamps = [0, 2], BatchSize = batchSize });
         await transcription.ToResultAsync();
         var info = await transcription.Info;
         Assert.Null(info.SpeechChunks);

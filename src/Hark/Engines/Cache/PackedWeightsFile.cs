@@ -5,6 +5,8 @@ using Hark.Engines.Backends;
 using Hark.Engines.Cpu;
 using Hark.Engines.Whisper;
 
+using Hark.IO;
+
 namespace Hark.Engines.Cache;
 
 /// <summary>
@@ -102,7 +104,9 @@ internal sealed unsafe class PackedWeightsFile : IDisposable
         var json = JsonSerializer.SerializeToUtf8Bytes(header);
         var length = header.FileLength(json.Length);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + ".tmp-" + Guid.NewGuid().ToString("N")[..8]);
+        // Named as AtomicOutput names its temporaries, so a load killed while packing leaves nothing the next one keeps.
+        AtomicOutput.RemoveOrphans(path);
+        var temp = AtomicOutput.TempSibling(path);
         var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1);
         try
         {
