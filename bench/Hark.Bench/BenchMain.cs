@@ -49,6 +49,7 @@ internal static partial class BenchSuites
         ProfileBench.Register();
         LoadBench.Register();
         JobsBench.Register();
+        WordsBench.Register();
         BatchedBench.Register();
         ServeBench.Register();
     }

@@ -68,7 +68,7 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
         args.KvIndex.CopyTo(_kvIndex);
         if (_recordHeads.Length < _recordCount) _recordHeads = new int[_recordCount];
         args.RecordHeads.CopyTo(_recordHeads);
-        _gemmMode = _sequences == 1 && !_causal && _recordCount == 0 && _tq >= 32 && !_halfKv;
+        _gemmMode = _sequences == 1 && !_causal && _tq >= 32 && !_halfKv;
         _recorded = recorded is null ? null : recorded.Row(args.Recorded.RowOffset);
         _recordStride = recorded?.Columns ?? 0;
         if (_gemmMode && Int8 && Int8AttentionJob.Supports(_headDim))
@@ -131,7 +131,13 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
         var output = scores + (long)GemmKernels.MC * ldScores;
         GemmKernels.Block<Float32Loader>(_q + (long)m0 * _d + head * _headDim, _d, rows, (byte*)PackedK(head),
             (long)NR * _headDim * sizeof(float), _kvPanels, _headDim, scores, ldScores);
-        for (var r = 0; r < rows; r++) CpuMath.ScaledSoftmax(new Span<float>(scores + (long)r * ldScores, _kvLength), _scale);
+        var recordSlot = Array.IndexOf(_recordHeads, head, 0, _recordCount);
+        for (var r = 0; r < rows; r++)
+        {
+            var probabilities = new Span<float>(scores + (long)r * ldScores, _kvLength);
+            CpuMath.ScaledSoftmax(probabilities, _scale);
+            Record(recordSlot, 0, m0 + r, probabilities); // word timestamps' alignment pass: many queries at once
+        }
         GemmKernels.Block<Float32Loader>(scores, ldScores, rows, (byte*)PackedV(head),
             (long)NR * _kvLength * sizeof(float), _dhPanels, _kvLength, output, ldOut);
         for (var r = 0; r < rows; r++)

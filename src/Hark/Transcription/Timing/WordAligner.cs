@@ -1,3 +1,4 @@
+using System.Buffers;
 using Hark.Decoding;
 using Hark.Engines;
 
@@ -28,16 +29,25 @@ internal sealed class WordAligner(IDecodingTokenizer tokenizer, IWordSplitter sp
         var sot = sotSequence.Count;
         var texts = textTokens.Count;
         var positions = Enumerable.Range(sot, texts).ToArray();
-        var logits = new float[(long)texts * vocabSize];
-        float[] weights;
-        using (var session = decoder.StartDecoder([window], new DecoderSessionOptions { AlignmentHeads = heads.Pairs, MaxLength = length }))
+        // Pooled: a window's logits are tens of MB, needed only until the probabilities are read.
+        var logits = ArrayPool<float>.Shared.Rent(checked(texts * vocabSize));
+        ReadOnlyMemory<float> weights;
+        double[] probabilities;
+        try
         {
-            session.Step(tokens, length, logits, positions);
-            weights = session.AlignmentWeights.ToArray();
+            using (var session = decoder.StartDecoder([window], new DecoderSessionOptions { AlignmentHeads = heads.Pairs, MaxLength = length }))
+            {
+                session.Step(tokens, length, logits.AsSpan(0, texts * vocabSize), positions);
+                weights = session.AlignmentWeights; // a snapshot the session no longer needs
+            }
+            probabilities = TokenProbabilities(logits.AsSpan(0, texts * vocabSize), textTokens, special.EndOfText);
         }
-        var probabilities = TokenProbabilities(logits, textTokens, special.EndOfText);
+        finally
+        {
+            ArrayPool<float>.Shared.Return(logits);
+        }
         var recorded = weights.Length / (heads.Pairs.Count * length);
-        var matrix = AlignmentMatrix.Build(weights, heads.Pairs.Count, length, recorded, frames, sot, texts + 1);
+        var matrix = AlignmentMatrix.Build(weights.Span, heads.Pairs.Count, length, recorded, frames, sot, texts + 1);
         var cost = new double[matrix.Length];
         for (var i = 0; i < cost.Length; i++) cost[i] = -matrix[i];
         var (rows, columns) = Dtw.Path(cost, texts + 1, frames);
@@ -74,13 +84,13 @@ internal sealed class WordAligner(IDecodingTokenizer tokenizer, IWordSplitter sp
     }
 
     // Softmax over the text vocabulary (ids below end-of-text) at each position, read at the token that follows.
-    private static double[] TokenProbabilities(float[] logits, IReadOnlyList<int> textTokens, int eot)
+    private static double[] TokenProbabilities(ReadOnlySpan<float> logits, IReadOnlyList<int> textTokens, int eot)
     {
         var vocab = logits.Length / textTokens.Count;
         var result = new double[textTokens.Count];
         for (var i = 0; i < textTokens.Count; i++)
         {
-            var row = logits.AsSpan(i * vocab, eot);
+            var row = logits.Slice(i * vocab, eot);
             var max = float.NegativeInfinity;
             foreach (var v in row) max = Math.Max(max, v);
             double sum = 0;

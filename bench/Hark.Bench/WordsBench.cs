@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Hark.Checkpoints;
+using Hark.Conversion;
+using Hark.Engines;
+using Hark.Tokenization;
+using Hark.Transcription;
+
+namespace Hark.Bench;
+
+/// <summary>
+/// What <c>--word-timestamps</c> costs: the same transcription (greedy, temperature 0, English, managed CPU engine, random
+/// weights of each preset, openai's fallback alignment heads: the most heads a model can have) with and without words,
+/// wall time and process CPU time, median of the runs after one warm-up of each. Word timestamps change where windows start
+/// (after the last word, as in openai), so the same audio may take a different number of windows: the cost is reported per
+/// window decoded (each window: encode, decode, and with words the alignment pass).
+/// </summary>
+internal static class WordsBench
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    public static void Register() => BenchMain.Register("words",
+        "word timestamps' cost: transcription with and without --word-timestamps [--models tiny,base] [--audio WAV] [--runs 3] [--threads 2] [--json FILE]",
+        RunAsync);
+
+    private static async Task<int> RunAsync(string[] args)
+    {
+        string[] models = ["tiny", "base"];
+        string? audio = null;
+        int runs = 3, threads = 2;
+        var json = Path.Combine("artifacts", "bench", "words.json");
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--models": models = args[++i].Split(','); break;
+                case "--audio": audio = args[++i]; break;
+                case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--json": json = args[++i]; break;
+                default: Console.Error.WriteLine($"words: unknown option {args[i]}"); return 2;
+            }
+        }
+        var fixtures = Fixtures();
+        audio ??= Path.Combine(fixtures, "audio", "jfk.wav");
+        var tokenizer = WhisperTokenizer.FromFolder(Path.Combine(fixtures, "hf", "whisper-base"));
+        var rows = new List<object>();
+        Console.WriteLine($"{"model",-6} {"plain s",8} {"words s",8} {"windows",8} {"plain cpu",9} {"words cpu",9}  {"wall/window +%",14} {"cpu/window +%",13}");
+        foreach (var preset in models)
+        {
+            var config = WhisperPresets.Get(preset);
+            using var weights = new RandomWhisperWeights(config, 7);
+            using var engine = ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = threads });
+            await using var model = new WhisperModel(engine, tokenizer, GenerationConfigDefaults.ForModel(config));
+            var plain = await Measure(model, audio, words: false, runs);
+            var timed = await Measure(model, audio, words: true, runs);
+            var wallCost = 100 * (timed.Wall / timed.Windows / (plain.Wall / plain.Windows) - 1);
+            var cpuCost = 100 * (timed.Cpu / timed.Windows / (plain.Cpu / plain.Windows) - 1);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{preset,-6} {plain.Wall,8:F2} {timed.Wall,8:F2} {plain.Windows + "/" + timed.Windows,8} {plain.Cpu,9:F2} {timed.Cpu,9:F2}  {wallCost,14:F1} {cpuCost,13:F1}"));
+            rows.Add(new { model = preset, plain_seconds = plain.Wall, words_seconds = timed.Wall, plain_windows = plain.Windows, words_windows = timed.Windows,
+                plain_cpu_seconds = plain.Cpu, words_cpu_seconds = timed.Cpu, wall_cost_per_window_percent = wallCost, cpu_cost_per_window_percent = cpuCost,
+                threads, runs });
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
+        await File.WriteAllTextAsync(json, JsonSerializer.Serialize(new { audio = Path.GetFileName(audio), rows }, JsonOptions));
+        return 0;
+    }
+
+    private static async Task<(double Wall, double Cpu, int Windows)> Measure(WhisperModel model, string audio, bool words, int runs)
+    {
+        var options = new TranscriptionOptions { Language = "en", BeamSize = null, Temperatures = [0f], WordTimestamps = words };
+        using var self = Process.GetCurrentProcess();
+        var windows = (await model.TranscribeAsync(audio, options).ToResultAsync()).Segments.Select(s => s.Seek).Distinct().Count(); // warm-up
+        var walls = new List<double>();
+        var cpus = new List<double>();
+        for (var r = 0; r < runs; r++)
+        {
+            self.Refresh();
+            var cpu0 = self.TotalProcessorTime.TotalSeconds;
+            var sw = Stopwatch.StartNew();
+            await model.TranscribeAsync(audio, options).ToResultAsync();
+            walls.Add(sw.Elapsed.TotalSeconds);
+            self.Refresh();
+            cpus.Add(self.TotalProcessorTime.TotalSeconds - cpu0);
+        }
+        return (Median(walls), Median(cpus), Math.Max(1, windows));
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
+    }
+
+    private static string Fixtures()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Hark.slnx"))) dir = dir.Parent;
+        return dir is null
+            ? throw new HarkInputException("Hark.slnx not found above the benchmark; pass --audio", field: "--audio")
+            : Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures"));
+    }
+}
