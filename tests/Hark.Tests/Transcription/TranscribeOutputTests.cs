@@ -63,9 +63,17 @@ public partial class TranscribeOutputTests(RandomModelFolder model) : IClassFixt
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        // Long windows (100 tokens each) leave time for the signal to land before the fourth window ends.
-        foreach (var a in new[] { "transcribe", Fixtures.Path("audio/espeak/longform.wav"), "--model", model.Folder, "--language", "en",
-            "-o", dir.FullName, "-f", "json", "--beam-size", "1", "--temperature", "0", "--temperature-increment-on-fallback", "0",
+        // Long windows (100 tokens each) of a recording four times longform's length (16 windows): the signal lands
+        // long before the run could end, however fast the machine decodes.
+        var samples = Hark.Audio.AudioLoader.Load(Fixtures.Path("audio/espeak/longform.wav"));
+        var pcm = new byte[samples.Length * 2];
+        for (var i = 0; i < samples.Length; i++)
+            System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(pcm.AsSpan(2 * i), (short)Math.Clamp(samples[i] * 32767f, -32768f, 32767f));
+        var audio = dir.File("longform.wav");
+        File.WriteAllBytes(audio, Hark.Tests.Fuzz.FuzzSeeds.Wav(1, 16, 16000, [.. pcm, .. pcm, .. pcm, .. pcm]));
+        var outDir = Directory.CreateDirectory(dir.File("out")).FullName;
+        foreach (var a in new[] { "transcribe", audio, "--model", model.Folder, "--language", "en",
+            "-o", outDir, "-f", "json", "--beam-size", "1", "--temperature", "0", "--temperature-increment-on-fallback", "0",
             "--max-new-tokens", "100" })
             start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
@@ -80,10 +88,10 @@ public partial class TranscribeOutputTests(RandomModelFolder model) : IClassFixt
         var errors = await stderr;
         Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {errors}");
         Assert.Contains("interrupted", errors, StringComparison.Ordinal);
-        using var json = JsonDocument.Parse(File.ReadAllText(dir.File("longform.json")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "longform.json")));
         Assert.True(json.RootElement.GetProperty("partial").GetBoolean());
         var segments = json.RootElement.GetProperty("segments").GetArrayLength();
-        Assert.InRange(segments, 1, 3);
+        Assert.InRange(segments, 1, 15); // some windows finished, not all 16
         Assert.InRange(1 + rest.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length, 1, segments); // empty segments print nothing
     }
 
