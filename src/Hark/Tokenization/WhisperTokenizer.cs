@@ -12,7 +12,7 @@ public sealed partial class WhisperTokenizer
 {
     private readonly byte[][] _ordinaryBytes;
     private readonly string[] _tokenStrings;
-    private readonly Lazy<Dictionary<string, int>> _tokenToId;
+    private readonly Dictionary<string, int> _tokenToId;
     // Building the BPE encoder takes about as long as reading the files, and decoding never needs it: it is built on
     // the thread pool while the engine loads and audio is decoded, and the first Encode waits for it.
     private readonly Task<Tokenizer> _encoder;
@@ -25,30 +25,24 @@ public sealed partial class WhisperTokenizer
         Special = special;
         _ordinaryBytes = ordinaryBytes;
         _tokenStrings = new string[special.VocabSize];
+        _tokenToId = new Dictionary<string, int>(special.VocabSize + 1, StringComparer.Ordinal);
         for (var id = 0; id < special.VocabSize; id++)
         {
-            _tokenStrings[id] = id < special.EndOfText
+            var text = id < special.EndOfText
                 ? ByteLevelAlphabet.Encode(ordinaryBytes[id])
                 : specialNames.TryGetValue(id, out var named) ? named : SpecialTokenNames.Name(special, id);
+            _tokenStrings[id] = text;
+            if (text.Length > 0) _tokenToId.TryAdd(text, id);
         }
-        _tokenToId = new(() =>
-        {
-            var map = new Dictionary<string, int>(special.VocabSize + 1, StringComparer.Ordinal);
-            for (var id = 0; id < special.VocabSize; id++)
-            {
-                if (_tokenStrings[id].Length > 0) map.TryAdd(_tokenStrings[id], id);
-            }
-            // Both spellings of the no-speech token resolve, whichever the files used.
-            map.TryAdd(SpecialTokenNames.Name(special, special.NoSpeech), special.NoSpeech);
-            map.TryAdd(SpecialTokenNames.NoCaptions, special.NoSpeech);
-            return map;
-        });
+        // Both spellings of the no-speech token resolve, whichever the files used.
+        _tokenToId.TryAdd(SpecialTokenNames.Name(special, special.NoSpeech), special.NoSpeech);
+        _tokenToId.TryAdd(SpecialTokenNames.NoCaptions, special.NoSpeech);
         _nonSpeech = new Lazy<int[]>(ComputeNonSpeechTokens);
         // Every transcription suppresses the non-speech tokens (openai's "-1"): worked out with the encoder, off the load path.
         _encoder = Task.Run(() =>
         {
             var encoder = createEncoder();
-            _ = Task.Run(() => (_nonSpeech.Value, _tokenToId.Value));
+            _ = Task.Run(() => _nonSpeech.Value);
             return encoder;
         });
         // Rank files carry no merges: derive them (only needed to write Hugging Face files).
@@ -124,7 +118,7 @@ public sealed partial class WhisperTokenizer
 
     /// <summary>Id of a token string (<c>Ġthe</c>, <c>&lt;|en|&gt;</c>, <c>&lt;|1.00|&gt;</c>), or null.</summary>
     public int? TokenToId(string token) =>
-        token is not null && _tokenToId.Value.TryGetValue(token, out var id) ? id : null;
+        token is not null && _tokenToId.TryGetValue(token, out var id) ? id : null;
 
     /// <summary>Token of a language given by code (<c>no</c>) or English name (<c>norwegian</c>).</summary>
     /// <exception cref="HarkInputException">Unknown to this model (the message lists the valid codes), or the model is English-only.</exception>
