@@ -1,13 +1,12 @@
 using System.Security.Cryptography;
-using Microsoft.ML.OnnxRuntime;
 
 namespace Hark.Audio.Vad;
 
 /// <summary>
-/// Silero VAD v6 (MIT, embedded in this library with its licence) on ONNX Runtime's CPU provider: speech probability
-/// of every 512-sample frame (32 ms at 16 kHz). One instance serves any number of threads; each recording gets its
-/// own <see cref="SileroVadStream"/> carrying the model's recurrent state. Results do not depend on the thread or on
-/// what else runs (one intra-op thread, sequential execution).
+/// Silero VAD v6 (MIT, embedded in this library with its licence): speech probability of every 512-sample frame
+/// (32 ms at 16 kHz). The weights are read from the embedded ONNX file and run in managed code, the stateless encoder
+/// batched over blocks of frames and the LSTM cell frame by frame. One instance serves any number of threads; each
+/// recording gets its own state. Results do not depend on the thread, the number of threads or what else runs.
 /// </summary>
 public sealed class SileroVadModel : IDisposable
 {
@@ -17,47 +16,44 @@ public sealed class SileroVadModel : IDisposable
     /// <summary>File name of the embedded model (and of its licence, <c>silero_vad_v6.LICENSE.txt</c>).</summary>
     public const string ModelFileName = "silero_vad_v6.onnx";
 
+    /// <summary>Frames encoded together: about 7.5 MB of buffers, whatever the recording's length.</summary>
+    internal const int BlockFrames = 256;
+
     internal const string ResourcePrefix = "Hark.Audio.Vad.";
     private static readonly Lazy<SileroVadModel> SharedInstance = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
-    private readonly InferenceSession _session;
 
-    private SileroVadModel(byte[] onnx)
-    {
-        using var options = new SessionOptions
-        {
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            EnableCpuMemArena = false,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-        };
-        _session = new InferenceSession(onnx, options);
-    }
+    private SileroVadModel(byte[] onnx, string name) => Network = new SileroVadNetwork(SileroVadWeights.Read(onnx, name));
 
     /// <summary>The process-wide model, loaded on first use.</summary>
     public static SileroVadModel Shared => SharedInstance.Value;
 
-    internal InferenceSession Session => _session;
+    /// <summary>Threads the encoder's products use (at most 4: the blocks are small).</summary>
+    internal static int DefaultThreads => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    internal SileroVadNetwork Network { get; }
 
     /// <summary>Loads the embedded model after checking its checksum.</summary>
     /// <exception cref="HarkException">The embedded model is missing or its SHA-256 is not <see cref="Sha256"/>.</exception>
-    public static SileroVadModel Load()
+    public static SileroVadModel Load() => FromBytes(EmbeddedBytes(), ModelFileName);
+
+    /// <summary>The embedded ONNX file's bytes, checksum not yet checked.</summary>
+    internal static byte[] EmbeddedBytes()
     {
         using var stream = typeof(SileroVadModel).Assembly.GetManifestResourceStream(ResourcePrefix + ModelFileName)
             ?? throw new HarkException($"{ModelFileName}: the embedded Silero VAD model is missing from the Hark assembly");
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
-        return FromBytes(buffer.ToArray(), ModelFileName);
+        return buffer.ToArray();
     }
 
     /// <summary>Creates the model from ONNX bytes that must hash to <see cref="Sha256"/>.</summary>
-    /// <exception cref="HarkException">The checksum does not match.</exception>
+    /// <exception cref="HarkException">The checksum does not match, or the graph is not Silero VAD v6's.</exception>
     internal static SileroVadModel FromBytes(byte[] onnx, string name)
     {
         var actual = Convert.ToHexStringLower(SHA256.HashData(onnx));
         if (actual != Sha256)
             throw new HarkException($"{name}: SHA-256 is {actual}, expected {Sha256} (the embedded Silero VAD model is corrupt or was replaced)");
-        return new SileroVadModel(onnx);
+        return new SileroVadModel(onnx, name);
     }
 
     /// <summary>The licence of the embedded model (MIT, Silero Team).</summary>
@@ -69,45 +65,79 @@ public sealed class SileroVadModel : IDisposable
         return reader.ReadToEnd();
     }
 
-    /// <summary>A fresh stream (zero state, zero context) for one recording.</summary>
-    public SileroVadStream CreateStream() => new(_session);
+    /// <summary>A fresh stream (zero state, zero context) for one recording, fed one frame at a time.</summary>
+    public SileroVadStream CreateStream() => new(new SileroVadPass(Network, 1, 1));
 
     /// <summary>Speech probability of each 512-sample frame of <paramref name="audio"/> (16 kHz mono; a short last
     /// frame is zero-padded, as Silero does).</summary>
-    public float[] SpeechProbabilities(ReadOnlySpan<float> audio, CancellationToken cancellationToken = default)
+    public float[] SpeechProbabilities(ReadOnlySpan<float> audio, CancellationToken cancellationToken = default) =>
+        SpeechProbabilities(audio, DefaultThreads, cancellationToken);
+
+    /// <summary><see cref="SpeechProbabilities(ReadOnlySpan{float}, CancellationToken)"/> on
+    /// <paramref name="threads"/> threads (the result is the same for any count).</summary>
+    internal float[] SpeechProbabilities(ReadOnlySpan<float> audio, int threads, CancellationToken cancellationToken = default)
     {
-        var frames = (int)((audio.Length + (long)SpeechTimestamps.FrameSamples - 1) / SpeechTimestamps.FrameSamples);
+        const int frame = SpeechTimestamps.FrameSamples;
+        var frames = (int)((audio.Length + (long)frame - 1) / frame);
         var probs = new float[frames];
-        using var stream = CreateStream();
+        var pass = new SileroVadPass(Network, Math.Clamp(frames, 1, BlockFrames), threads);
+        var done = 0;
         for (var i = 0; i < frames; i++)
         {
-            if ((i & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
-            var start = i * SpeechTimestamps.FrameSamples;
-            probs[i] = stream.Process(audio.Slice(start, Math.Min(SpeechTimestamps.FrameSamples, audio.Length - start)));
+            var start = i * frame;
+            pass.Add(audio.Slice(start, Math.Min(frame, audio.Length - start)));
+            if (pass.Pending == pass.Capacity || i == frames - 1)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var n = pass.Pending;
+                pass.Run(probs.AsSpan(done, n));
+                done += n;
+            }
         }
         return probs;
     }
 
-    /// <summary>Speech probabilities of a decoded stream read frame by frame, so that memory stays bounded by the
-    /// probabilities (4 bytes per 32 ms) however long the recording; also returns its length in samples.</summary>
-    public (float[] Probabilities, long Samples) SpeechProbabilities(IAudioStream audio, CancellationToken cancellationToken = default)
+    /// <summary>Speech probabilities of a decoded stream read a block of frames at a time, so that memory stays bounded
+    /// by the probabilities (4 bytes per 32 ms) however long the recording; also returns its length in samples.</summary>
+    public (float[] Probabilities, long Samples) SpeechProbabilities(IAudioStream audio, CancellationToken cancellationToken = default) =>
+        SpeechProbabilities(audio, DefaultThreads, cancellationToken);
+
+    /// <summary><see cref="SpeechProbabilities(IAudioStream, CancellationToken)"/> on <paramref name="threads"/> threads.</summary>
+    internal (float[] Probabilities, long Samples) SpeechProbabilities(IAudioStream audio, int threads, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audio);
         var probs = new List<float>(audio.LengthHint is { } n ? (int)Math.Min(int.MaxValue, n / SpeechTimestamps.FrameSamples + 1) : 1024);
         var frame = new float[SpeechTimestamps.FrameSamples];
-        using var stream = CreateStream();
+        var pass = new SileroVadPass(Network, BlockFrames, threads);
+        var block = new float[BlockFrames];
         long samples = 0;
         while (true)
         {
-            if ((probs.Count & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
-            var filled = 0;
-            while (filled < frame.Length && audio.Read(frame.AsSpan(filled)) is var got and > 0) filled += got;
-            if (filled == 0) break;
-            samples += filled;
-            probs.Add(stream.Process(frame.AsSpan(0, filled)));
-            if (filled < frame.Length) break;
+            var filled = ReadFrame(audio, frame);
+            if (filled > 0)
+            {
+                samples += filled;
+                pass.Add(frame.AsSpan(0, filled));
+            }
+            var last = filled < frame.Length;
+            if (pass.Pending == pass.Capacity || (last && pass.Pending > 0))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var got = block.AsSpan(0, pass.Pending);
+                pass.Run(got);
+                foreach (var p in got) probs.Add(p);
+            }
+            if (last) break;
         }
         return ([.. probs], samples);
+    }
+
+    /// <summary>Fills <paramref name="frame"/> from <paramref name="audio"/> as far as it goes; 0 at the end.</summary>
+    internal static int ReadFrame(IAudioStream audio, Span<float> frame)
+    {
+        var filled = 0;
+        while (filled < frame.Length && audio.Read(frame[filled..]) is var got and > 0) filled += got;
+        return filled;
     }
 
     /// <summary>Speech chunks of <paramref name="audio"/> under <paramref name="options"/> (faster-whisper's
@@ -121,5 +151,8 @@ public sealed class SileroVadModel : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        // Managed buffers only: nothing to release early. Kept so that callers' using blocks stay valid.
+    }
 }

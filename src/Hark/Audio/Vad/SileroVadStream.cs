@@ -1,49 +1,20 @@
-using Microsoft.ML.OnnxRuntime;
-
 namespace Hark.Audio.Vad;
 
 /// <summary>
-/// One recording's pass through Silero VAD: 512-sample frames in order, each fed with the 64 samples before it
-/// (the model's context) and the recurrent state the previous frame left, as Silero's <c>OnnxWrapper</c> does.
+/// One recording's pass through Silero VAD fed one frame at a time: 512-sample frames in order, each with the 64 samples
+/// before it (the model's context) and the recurrent state the previous frame left, as Silero's <c>OnnxWrapper</c>
+/// does. Gives the same probabilities as <see cref="SileroVadModel.SpeechProbabilities(ReadOnlySpan{float}, CancellationToken)"/>.
 /// Buffers are allocated once, so a frame allocates nothing. Not thread-safe; create one per recording.
 /// </summary>
 public sealed class SileroVadStream : IDisposable
 {
     /// <summary>Samples of context before each frame at 16 kHz.</summary>
-    public const int ContextSamples = 64;
+    public const int ContextSamples = SileroVadNetwork.Context;
 
-    private const int StateLength = 2 * 1 * 128;
-    private static readonly string[] InputNames = ["input", "state", "sr"];
-    private static readonly string[] OutputNames = ["output", "stateN"];
-    private readonly InferenceSession _session;
-    private readonly float[] _input = new float[ContextSamples + SpeechTimestamps.FrameSamples];
-    private readonly float[] _state = new float[StateLength];
-    private readonly float[] _stateOut = new float[StateLength];
-    private readonly float[] _output = new float[1];
-    private readonly OrtValue[] _inputs;
-    private readonly OrtValue[] _outputs;
-    private readonly OrtIoBinding _binding;
-    private readonly RunOptions _runOptions = new();
+    private readonly SileroVadPass _pass;
+    private readonly float[] _probability = new float[1];
 
-    internal SileroVadStream(InferenceSession session)
-    {
-        _session = session;
-        _inputs =
-        [
-            OrtValue.CreateTensorValueFromMemory(_input, [1, _input.Length]),
-            OrtValue.CreateTensorValueFromMemory(_state, [2, 1, 128]),
-            OrtValue.CreateTensorValueFromMemory(new long[] { AudioConstants.SampleRate }, []),
-        ];
-        _outputs =
-        [
-            OrtValue.CreateTensorValueFromMemory(_output, [1, 1]),
-            OrtValue.CreateTensorValueFromMemory(_stateOut, [2, 1, 128]),
-        ];
-        // Bound once over the pinned buffers: a run then marshals nothing.
-        _binding = session.CreateIoBinding();
-        for (var i = 0; i < InputNames.Length; i++) _binding.BindInput(InputNames[i], _inputs[i]);
-        for (var i = 0; i < OutputNames.Length; i++) _binding.BindOutput(OutputNames[i], _outputs[i]);
-    }
+    internal SileroVadStream(SileroVadPass pass) => _pass = pass;
 
     /// <summary>Frames processed so far.</summary>
     public long Frames { get; private set; }
@@ -52,33 +23,22 @@ public sealed class SileroVadStream : IDisposable
     /// <exception cref="ArgumentException">More than 512 samples.</exception>
     public float Process(ReadOnlySpan<float> frame)
     {
-        if (frame.Length > SpeechTimestamps.FrameSamples)
-            throw new ArgumentException($"a frame is at most {SpeechTimestamps.FrameSamples} samples, got {frame.Length}", nameof(frame));
-        var samples = _input.AsSpan(ContextSamples);
-        frame.CopyTo(samples);
-        samples[frame.Length..].Clear();
-        _session.RunWithBinding(_runOptions, _binding);
-        _stateOut.CopyTo(_state, 0);
-        // The next frame's context is the last 64 samples this one was fed (padding included, as the reference).
-        _input.AsSpan(_input.Length - ContextSamples).CopyTo(_input);
+        _pass.Add(frame);
+        _pass.Run(_probability);
         Frames++;
-        return _output[0];
+        return _probability[0];
     }
 
     /// <summary>Back to the start of a recording: zero state and context.</summary>
     public void Reset()
     {
-        Array.Clear(_input);
-        Array.Clear(_state);
+        _pass.Reset();
         Frames = 0;
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _binding.Dispose();
-        foreach (var v in _inputs) v.Dispose();
-        foreach (var v in _outputs) v.Dispose();
-        _runOptions.Dispose();
+        // Managed buffers only; kept disposable so that callers' using blocks stay valid.
     }
 }

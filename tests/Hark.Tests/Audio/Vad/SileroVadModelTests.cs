@@ -38,9 +38,10 @@ public class SileroVadModelTests
     }
 
     [Fact]
-    public void The_model_takes_context_plus_frame_state_and_rate_and_returns_probability_and_state()
+    public void The_onnx_reference_takes_context_plus_frame_state_and_rate_and_returns_probability_and_state()
     {
-        var session = SileroVadModel.Shared.Session;
+        using var onnx = new OnnxSileroVad();
+        var session = onnx.Session;
         Assert.Equal(["input", "state", "sr"], session.InputNames);
         Assert.Equal(["output", "stateN"], session.OutputNames);
         // Sizes are symbolic in the file; types and ranks are what the stream relies on.
@@ -76,6 +77,14 @@ public class SileroVadModelTests
         var whole = AudioLoader.Load(Fixtures.Path("audio/jfk.wav"));
         Assert.Equal(whole.Length, samples);
         Assert.Equal(SileroVadModel.Shared.SpeechProbabilities(whole), streamed);
+    }
+
+    [Fact]
+    public void A_graph_without_the_16_kHz_branch_is_refused_with_the_file_named()
+    {
+        var e = Assert.Throws<HarkException>(() => SileroVadWeights.Read([0x3a, 0x00], "other.onnx"));
+        Assert.StartsWith("other.onnx: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("[258, 1, 256]", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,152 @@
+using System.Numerics.Tensors;
+
+namespace Hark.Audio.Vad;
+
+/// <summary>
+/// Silero VAD v6 at 16 kHz in managed code, split as faster-whisper splits it: the encoder (STFT magnitude and four
+/// convolutions) has no state, so it runs as matrix products over a whole block of frames; only the LSTM cell's
+/// recurrent product and the head run frame by frame. Per frame: 64 samples of context + 512 samples, reflect-padded by
+/// 64 on the right (640); a 256-wide STFT with hop 128 (4 steps × 129 bins, magnitude); convolutions 129→128 (stride 1),
+/// 128→64 (2), 64→64 (2), 64→128 (1), kernel 3, padding 1, ReLU after each: one 128-wide feature; LSTMCell(128) with
+/// (h, c) carried over; sigmoid(w·ReLU(h) + b). Immutable and shared by every pass.
+/// </summary>
+internal sealed unsafe class SileroVadNetwork
+{
+    /// <summary>Samples of context before each frame.</summary>
+    public const int Context = 64;
+
+    /// <summary>Context and frame: what one frame's encoder reads.</summary>
+    public const int Input = Context + SpeechTimestamps.FrameSamples;
+
+    /// <summary>STFT steps per frame: (576 + 64 − 256) / 128 + 1.</summary>
+    public const int Steps = (Input + Context - SileroVadWeights.Window) / SileroVadWeights.Hop + 1;
+
+    private const int Bins = SileroVadWeights.Bins;
+    private const int Hidden = SileroVadWeights.Hidden;
+    private readonly VadMatrix _stft;
+    private readonly VadMatrix[] _convs;
+    private readonly VadMatrix _inputGates;
+    private readonly VadMatrix _recurrentGates;
+    private readonly float[] _head;
+    private readonly float _headBias;
+
+    public SileroVadNetwork(SileroVadWeights w)
+    {
+        _stft = new VadMatrix(w.StftBasis, 2 * Bins, SileroVadWeights.Window);
+        _convs = new VadMatrix[4];
+        for (var i = 0; i < 4; i++)
+        {
+            var (o, c) = SileroVadWeights.ConvShapes[i];
+            _convs[i] = new VadMatrix(AsLinear(w.ConvWeight[i], o, c), o, 3 * c, w.ConvBias[i]);
+        }
+        var bias = new float[4 * Hidden];
+        TensorPrimitives.Add(w.BiasIh, w.BiasHh, bias);
+        _inputGates = new VadMatrix(w.WeightIh, 4 * Hidden, Hidden, bias);
+        _recurrentGates = new VadMatrix(w.WeightHh, 4 * Hidden, Hidden);
+        _head = w.HeadWeight;
+        _headBias = w.HeadBias;
+    }
+
+    /// <summary>Bytes of packed weights.</summary>
+    public long ByteSize => _stft.ByteSize + _convs.Sum(c => c.ByteSize) + _inputGates.ByteSize + _recurrentGates.ByteSize;
+
+    /// <summary>Row width of the STFT output (258 columns padded to whole panels).</summary>
+    public int StftWidth => _stft.PaddedN;
+
+    /// <summary>
+    /// Encodes <paramref name="count"/> frames of <paramref name="ws"/>'s input (<see cref="Input"/> samples each) into
+    /// their LSTM input gates (<c>W_ih·x + b_ih + b_hh</c>, 512 per frame, in <see cref="SileroVadWorkspace.Gates"/>).
+    /// </summary>
+    public void Encode(SileroVadWorkspace ws, int count, int threads)
+    {
+        // STFT windows: reflect padding on the right (x[575 + d] = x[575 − d]), four hops of 128.
+        const int window = SileroVadWeights.Window, hop = SileroVadWeights.Hop;
+        for (var f = 0; f < count; f++)
+        {
+            var x = ws.Input + (long)f * Input;
+            var rows = ws.Windows + (long)f * Steps * window;
+            for (var t = 0; t < Steps; t++)
+            {
+                var row = rows + t * window;
+                for (var i = 0; i < window; i++)
+                {
+                    var at = t * hop + i;
+                    row[i] = at < Input ? x[at] : x[2 * (Input - 1) - at];
+                }
+            }
+        }
+        var m = count * Steps;
+        _stft.Multiply(ws.Windows, window, m, ws.Spectrum, StftWidth, relu: false, threads);
+        for (var r = 0; r < m; r++)
+        {
+            var s = ws.Spectrum + (long)r * StftWidth;
+            var mag = ws.Magnitude + (long)r * Bins;
+            for (var b = 0; b < Bins; b++)
+            {
+                float re = s[b], im = s[Bins + b];
+                mag[b] = MathF.Sqrt(re * re + im * im);
+            }
+        }
+        Conv(0, ws.Magnitude, Steps, count, ws.Columns, ws.Conv0, threads);
+        Conv(1, ws.Conv0, Steps, count, ws.Columns, ws.Conv1, threads);
+        Conv(2, ws.Conv1, Steps / 2, count, ws.Columns, ws.Conv2, threads);
+        Conv(3, ws.Conv2, 1, count, ws.Columns, ws.Features, threads);
+        _inputGates.Multiply(ws.Features, Hidden, count, ws.Gates, 4 * Hidden, relu: false, threads);
+    }
+
+    /// <summary>One frame of the LSTM cell and the head: updates (h, c) and returns the speech probability.</summary>
+    public float Step(float* inputGates, float* h, float* c, float* gates)
+    {
+        _recurrentGates.MultiplyRow(h, inputGates, gates);
+        var g = new Span<float>(gates, 4 * Hidden);
+        TensorPrimitives.Sigmoid(g[..(2 * Hidden)], g[..(2 * Hidden)]); // input, forget
+        TensorPrimitives.Tanh(g.Slice(2 * Hidden, Hidden), g.Slice(2 * Hidden, Hidden)); // cell candidate
+        TensorPrimitives.Sigmoid(g.Slice(3 * Hidden, Hidden), g.Slice(3 * Hidden, Hidden)); // output
+        for (var i = 0; i < Hidden; i++) c[i] = gates[Hidden + i] * c[i] + gates[i] * gates[2 * Hidden + i];
+        var tanh = g[..Hidden]; // the input gate is spent
+        TensorPrimitives.Tanh(new ReadOnlySpan<float>(c, Hidden), tanh);
+        var logit = 0f;
+        for (var i = 0; i < Hidden; i++)
+        {
+            h[i] = gates[3 * Hidden + i] * tanh[i];
+            logit += Math.Max(h[i], 0f) * _head[i];
+        }
+        return 1f / (1f + MathF.Exp(-(logit + _headBias)));
+    }
+
+    /// <summary>Convolution <paramref name="layer"/> (kernel 3, padding 1) of <paramref name="count"/> frames of
+    /// <paramref name="steps"/> rows each, as im2col rows times the weight, with ReLU.</summary>
+    private void Conv(int layer, float* x, int steps, int count, float* columns, float* y, int threads)
+    {
+        var (_, channels) = SileroVadWeights.ConvShapes[layer];
+        var stride = SileroVadWeights.ConvStrides[layer];
+        var outSteps = (steps - 1) / stride + 1;
+        var width = 3 * channels;
+        for (var f = 0; f < count; f++)
+        {
+            for (var t = 0; t < outSteps; t++)
+            {
+                var row = new Span<float>(columns + ((long)f * outSteps + t) * width, width);
+                for (var j = 0; j < 3; j++)
+                {
+                    var at = t * stride + j - 1;
+                    var slot = row.Slice(j * channels, channels);
+                    if (at < 0 || at >= steps) slot.Clear();
+                    else new ReadOnlySpan<float>(x + ((long)f * steps + at) * channels, channels).CopyTo(slot);
+                }
+            }
+        }
+        _convs[layer].Multiply(columns, width, count * outSteps, y, _convs[layer].PaddedN, relu: true, threads);
+    }
+
+    /// <summary>Conv1d weight <c>[out, in, 3]</c> → <c>[out, 3·in]</c> in the im2col order (tap-major).</summary>
+    private static float[] AsLinear(float[] w, int outChannels, int inChannels)
+    {
+        var linear = new float[w.Length];
+        for (var o = 0; o < outChannels; o++)
+            for (var c = 0; c < inChannels; c++)
+                for (var t = 0; t < 3; t++)
+                    linear[(o * 3 + t) * inChannels + c] = w[(o * inChannels + c) * 3 + t];
+        return linear;
+    }
+}

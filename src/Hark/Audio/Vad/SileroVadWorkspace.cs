@@ -1,0 +1,73 @@
+namespace Hark.Audio.Vad;
+
+/// <summary>
+/// Buffers for encoding a block of up to <see cref="Capacity"/> frames (about 29 KB per frame), allocated once on the
+/// pinned heap so a block allocates nothing and the products can take pointers.
+/// </summary>
+internal sealed unsafe class SileroVadWorkspace
+{
+    private const int Steps = SileroVadNetwork.Steps;
+    private readonly List<float[]> _arrays = [];
+
+    public SileroVadWorkspace(int capacity, int stftWidth)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        Capacity = capacity;
+        Input = Allocate(capacity * SileroVadNetwork.Input);
+        Windows = Allocate(capacity * Steps * SileroVadWeights.Window);
+        Spectrum = Allocate(capacity * Steps * stftWidth);
+        Magnitude = Allocate(capacity * Steps * SileroVadWeights.Bins);
+        Columns = Allocate(capacity * Steps * 3 * SileroVadWeights.Bins); // the widest im2col: the first convolution
+        Conv0 = Allocate(capacity * Steps * 128);
+        Conv1 = Allocate(capacity * (Steps / 2) * 64);
+        Conv2 = Allocate(capacity * 64);
+        Features = Allocate(capacity * SileroVadWeights.Hidden);
+        Gates = Allocate(capacity * 4 * SileroVadWeights.Hidden);
+    }
+
+    /// <summary>Frames a block holds.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Per frame: 64 samples of context, then the 512 samples (zero-padded when short).</summary>
+    public float* Input { get; }
+
+    /// <summary>STFT windows, 4 per frame.</summary>
+    public float* Windows { get; }
+
+    /// <summary>STFT output (real and imaginary), 4 rows per frame.</summary>
+    public float* Spectrum { get; }
+
+    /// <summary>STFT magnitude, 4 × 129 per frame.</summary>
+    public float* Magnitude { get; }
+
+    /// <summary>im2col rows of the convolution being computed.</summary>
+    public float* Columns { get; }
+
+    /// <summary>First convolution's output, 4 × 128 per frame.</summary>
+    public float* Conv0 { get; }
+
+    /// <summary>Second convolution's output, 2 × 64 per frame.</summary>
+    public float* Conv1 { get; }
+
+    /// <summary>Third convolution's output, 64 per frame.</summary>
+    public float* Conv2 { get; }
+
+    /// <summary>Encoder output, 128 per frame.</summary>
+    public float* Features { get; }
+
+    /// <summary>LSTM input gates, 512 per frame.</summary>
+    public float* Gates { get; }
+
+    /// <summary>Total bytes held.</summary>
+    public long ByteSize { get; private set; }
+
+    private float* Allocate(int floats)
+    {
+        // Pinned-heap arrays live as long as this object; the pointers stay valid without a handle.
+        var array = GC.AllocateArray<float>(floats, pinned: true);
+        _arrays.Add(array);
+        ByteSize += (long)floats * sizeof(float);
+        return (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array));
+    }
+
+}
