@@ -9,13 +9,14 @@ namespace Hark.Bench;
 internal static partial class BenchSuites
 {
     private static void RegisterVad() => BenchMain.Register("vad",
-        "Silero VAD: speech probabilities of longform.wav, then N seconds streamed in bounded memory [--seconds 3600] [--audio WAV] [--json FILE]",
+        "Silero VAD, managed and ONNX Runtime side by side: speech probabilities of longform.wav, then N seconds streamed in bounded memory [--seconds 3600] [--audio WAV] [--json FILE]",
         VadBench.RunAsync);
 }
 
 /// <summary>
-/// Silero VAD speed (seconds of audio per second) on a real recording, and a long recording streamed frame by frame
-/// (longform.wav repeated) with its peak memory: what <c>--vad-filter</c> adds before transcription.
+/// Silero VAD speed (seconds of audio per second) on a real recording, and a long recording streamed (longform.wav
+/// repeated) with its peak memory: what <c>--vad-filter</c> adds before transcription. The managed network (what the
+/// library runs) and the embedded model on ONNX Runtime, one Run per frame (the reference), side by side.
 /// </summary>
 internal static class VadBench
 {
@@ -47,39 +48,50 @@ internal static class VadBench
 
         var audio = AudioLoader.Load(audioPath);
         var duration = (double)audio.Length / AudioConstants.SampleRate;
-        var model = SileroVadModel.Shared;
-        model.SpeechProbabilities(audio.AsSpan(0, Math.Min(audio.Length, 5 * AudioConstants.SampleRate))); // warm-up
-        GC.Collect();
-        self.Refresh();
-        var baseline = self.WorkingSet64;
-
-        var cpu0 = Cpu();
-        var sw = Stopwatch.StartNew();
-        var probs = model.SpeechProbabilities(audio);
-        var wall = sw.Elapsed.TotalSeconds;
-        var cpu = Cpu() - cpu0;
-        sw.Restart();
-        var chunks = SpeechTimestamps.Find(probs, audio.Length);
-        var rules = sw.Elapsed.TotalMilliseconds;
         var name = Path.GetFileName(audioPath);
-        rows.Add(($"{name} ({duration:F1} s, {probs.Length} frames): speech probabilities, wall", wall, "s"));
-        rows.Add(($"{name}: audio seconds per wall second", duration / wall, "x"));
-        rows.Add(($"{name}: audio seconds per CPU second", duration / cpu, "x"));
-        rows.Add(($"{name}: speech-timestamp rules on the probabilities", rules, "ms"));
+        var model = SileroVadModel.Shared;
+        using var onnx = new OnnxSileroVad();
+        var warm = audio.AsSpan(0, Math.Min(audio.Length, 5 * AudioConstants.SampleRate));
+        model.SpeechProbabilities(warm);
+        onnx.SpeechProbabilities(warm);
+        var length = (long)seconds * AudioConstants.SampleRate;
+
+        // Each run's peak memory over the RSS before it (VmHWM reset through /proc/self/clear_refs where Linux allows).
+        T Measure<T>(string label, double audioSeconds, Func<T> run)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var resettable = ResetPeak();
+            self.Refresh();
+            var before = self.WorkingSet64;
+            var cpu0 = Cpu();
+            var sw = Stopwatch.StartNew();
+            var result = run();
+            var wall = sw.Elapsed.TotalSeconds;
+            var cpu = Cpu() - cpu0;
+            self.Refresh();
+            rows.Add(($"{label}: wall", wall, "s"));
+            rows.Add(($"{label}: audio seconds per wall second", audioSeconds / wall, "x"));
+            rows.Add(($"{label}: audio seconds per CPU second", audioSeconds / cpu, "x"));
+            if (resettable) rows.Add(($"{label}: peak extra memory (VmHWM - RSS before)", (self.PeakWorkingSet64 - before) / 1e6, "MB"));
+            return result;
+        }
+
+        var threads = SileroVadModel.DefaultThreads;
+        var probs = Measure($"{name} ({duration:F1} s), managed, {threads} threads", duration, () => model.SpeechProbabilities(audio));
+        _ = Measure($"{name}, managed, 1 thread", duration, () => model.SpeechProbabilities(audio, threads: 1));
+        var reference = Measure($"{name}, ONNX Runtime (1 Run per frame)", duration, () => onnx.SpeechProbabilities(audio));
+        rows.Add(($"{name}: max |managed - ONNX Runtime| over {probs.Length} frames", probs.Zip(reference, (a, b) => Math.Abs(a - b)).Max(), "prob"));
+        var sw = Stopwatch.StartNew();
+        var chunks = SpeechTimestamps.Find(probs, audio.Length);
+        rows.Add(($"{name}: speech-timestamp rules on the probabilities", sw.Elapsed.TotalMilliseconds, "ms"));
         rows.Add(($"{name}: speech kept with the defaults ({chunks.Count} chunks)", chunks.Sum(c => c.Length) / (double)AudioConstants.SampleRate, "s"));
 
-        // A long recording read frame by frame: only the probabilities (4 bytes per 32 ms) accumulate.
-        using var stream = new RepeatedAudio(audio, (long)seconds * AudioConstants.SampleRate);
-        cpu0 = Cpu();
-        sw.Restart();
-        var (longProbs, samples) = model.SpeechProbabilities(stream);
-        wall = sw.Elapsed.TotalSeconds;
-        cpu = Cpu() - cpu0;
-        self.Refresh();
-        rows.Add(($"{seconds} s streamed ({longProbs.Length} frames): wall", wall, "s"));
-        rows.Add(($"{seconds} s streamed: audio seconds per wall second", samples / (double)AudioConstants.SampleRate / wall, "x"));
-        rows.Add(($"{seconds} s streamed: audio seconds per CPU second", samples / (double)AudioConstants.SampleRate / cpu, "x"));
-        rows.Add(("peak extra memory over both runs (VmHWM - baseline after loading the recording)", (self.PeakWorkingSet64 - baseline) / 1e6, "MB"));
+        // A long recording read as it is decoded: only the probabilities (4 bytes per 32 ms) accumulate.
+        using (var stream = new RepeatedAudio(audio, length))
+            _ = Measure($"{seconds} s streamed, managed, {threads} threads", seconds, () => model.SpeechProbabilities(stream));
+        using (var stream = new RepeatedAudio(audio, length))
+            _ = Measure($"{seconds} s streamed, ONNX Runtime", seconds, () => onnx.SpeechProbabilities(stream));
 
         Console.WriteLine($"{"measurement",-88} {"value",10} unit");
         foreach (var (n, value, unit) in rows) Console.WriteLine($"{n,-88} {value,10:F3} {unit}");
@@ -96,6 +108,20 @@ internal static class VadBench
         }, JsonOptions));
         Console.WriteLine($"wrote {json}");
         return Task.FromResult(0);
+    }
+
+    /// <summary>Resets the process's peak RSS (Linux 4.0+); false where that is not possible.</summary>
+    private static bool ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return false;
+        }
     }
 
     private static string FindLongform()

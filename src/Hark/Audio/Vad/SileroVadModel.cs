@@ -22,7 +22,7 @@ public sealed class SileroVadModel : IDisposable
     internal const string ResourcePrefix = "Hark.Audio.Vad.";
     private static readonly Lazy<SileroVadModel> SharedInstance = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private SileroVadModel(byte[] onnx, string name) => Network = new SileroVadNetwork(SileroVadWeights.Read(onnx, name));
+    private SileroVadModel(byte[] onnx, string name) => Network = new SileroVadNetwork(SileroVadWeights.Read(onnx, name), name);
 
     /// <summary>The process-wide model, loaded on first use.</summary>
     public static SileroVadModel Shared => SharedInstance.Value;

@@ -4,7 +4,7 @@ namespace Hark.Audio.Vad;
 
 /// <summary>
 /// Silero VAD v6 at 16 kHz in managed code, split as faster-whisper splits it: the encoder (STFT magnitude and four
-/// convolutions) has no state, so it runs as matrix products over a whole block of frames; only the LSTM cell's
+/// convolutions) has no state, so it runs over a whole block of frames (FFTs, then matrix products); only the LSTM cell's
 /// recurrent product and the head run frame by frame. Per frame: 64 samples of context + 512 samples, reflect-padded by
 /// 64 on the right (640); a 256-wide STFT with hop 128 (4 steps × 129 bins, magnitude); convolutions 129→128 (stride 1),
 /// 128→64 (2), 64→64 (2), 64→128 (1), kernel 3, padding 1, ReLU after each: one 128-wide feature; LSTMCell(128) with
@@ -23,16 +23,16 @@ internal sealed unsafe class SileroVadNetwork
 
     private const int Bins = SileroVadWeights.Bins;
     private const int Hidden = SileroVadWeights.Hidden;
-    private readonly VadMatrix _stft;
+    private readonly double[] _window;
     private readonly VadMatrix[] _convs;
     private readonly VadMatrix _inputGates;
     private readonly VadMatrix _recurrentGates;
     private readonly float[] _head;
     private readonly float _headBias;
 
-    public SileroVadNetwork(SileroVadWeights w)
+    public SileroVadNetwork(SileroVadWeights w, string file)
     {
-        _stft = new VadMatrix(w.StftBasis, 2 * Bins, SileroVadWeights.Window);
+        _window = SileroVadStft.WindowOf(w.StftBasis, file);
         _convs = new VadMatrix[4];
         for (var i = 0; i < 4; i++)
         {
@@ -48,10 +48,10 @@ internal sealed unsafe class SileroVadNetwork
     }
 
     /// <summary>Bytes of packed weights.</summary>
-    public long ByteSize => _stft.ByteSize + _convs.Sum(c => c.ByteSize) + _inputGates.ByteSize + _recurrentGates.ByteSize;
+    public long ByteSize => _window.Length * sizeof(double) + _convs.Sum(c => c.ByteSize) + _inputGates.ByteSize + _recurrentGates.ByteSize;
 
-    /// <summary>Row width of the STFT output (258 columns padded to whole panels).</summary>
-    public int StftWidth => _stft.PaddedN;
+    /// <summary>A fresh STFT (it owns scratch: one per workspace).</summary>
+    public SileroVadStft CreateStft() => new(_window);
 
     /// <summary>
     /// Encodes <paramref name="count"/> frames of <paramref name="ws"/>'s input (<see cref="Input"/> samples each) into
@@ -59,34 +59,7 @@ internal sealed unsafe class SileroVadNetwork
     /// </summary>
     public void Encode(SileroVadWorkspace ws, int count, int threads)
     {
-        // STFT windows: reflect padding on the right (x[575 + d] = x[575 − d]), four hops of 128.
-        const int window = SileroVadWeights.Window, hop = SileroVadWeights.Hop;
-        for (var f = 0; f < count; f++)
-        {
-            var x = ws.Input + (long)f * Input;
-            var rows = ws.Windows + (long)f * Steps * window;
-            for (var t = 0; t < Steps; t++)
-            {
-                var row = rows + t * window;
-                for (var i = 0; i < window; i++)
-                {
-                    var at = t * hop + i;
-                    row[i] = at < Input ? x[at] : x[2 * (Input - 1) - at];
-                }
-            }
-        }
-        var m = count * Steps;
-        _stft.Multiply(ws.Windows, window, m, ws.Spectrum, StftWidth, relu: false, threads);
-        for (var r = 0; r < m; r++)
-        {
-            var s = ws.Spectrum + (long)r * StftWidth;
-            var mag = ws.Magnitude + (long)r * Bins;
-            for (var b = 0; b < Bins; b++)
-            {
-                float re = s[b], im = s[Bins + b];
-                mag[b] = MathF.Sqrt(re * re + im * im);
-            }
-        }
+        ws.Stft.Magnitudes(ws.Input, count * Steps, ws.Magnitude);
         Conv(0, ws.Magnitude, Steps, count, ws.Columns, ws.Conv0, threads);
         Conv(1, ws.Conv0, Steps, count, ws.Columns, ws.Conv1, threads);
         Conv(2, ws.Conv1, Steps / 2, count, ws.Columns, ws.Conv2, threads);

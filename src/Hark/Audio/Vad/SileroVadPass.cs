@@ -20,7 +20,7 @@ internal sealed unsafe class SileroVadPass
     public SileroVadPass(SileroVadNetwork network, int blockFrames, int threads)
     {
         _network = network;
-        _ws = new SileroVadWorkspace(blockFrames, network.StftWidth);
+        _ws = new SileroVadWorkspace(blockFrames, network.CreateStft());
         _threads = threads;
     }
 

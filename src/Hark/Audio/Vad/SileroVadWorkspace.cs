@@ -1,7 +1,7 @@
 namespace Hark.Audio.Vad;
 
 /// <summary>
-/// Buffers for encoding a block of up to <see cref="Capacity"/> frames (about 29 KB per frame), allocated once on the
+/// Buffers for encoding a block of up to <see cref="Capacity"/> frames (about 13 KB per frame), allocated once on the
 /// pinned heap so a block allocates nothing and the products can take pointers.
 /// </summary>
 internal sealed unsafe class SileroVadWorkspace
@@ -9,13 +9,12 @@ internal sealed unsafe class SileroVadWorkspace
     private const int Steps = SileroVadNetwork.Steps;
     private readonly List<float[]> _arrays = [];
 
-    public SileroVadWorkspace(int capacity, int stftWidth)
+    public SileroVadWorkspace(int capacity, SileroVadStft stft)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
         Input = Allocate(capacity * SileroVadNetwork.Input);
-        Windows = Allocate(capacity * Steps * SileroVadWeights.Window);
-        Spectrum = Allocate(capacity * Steps * stftWidth);
+        Stft = stft;
         Magnitude = Allocate(capacity * Steps * SileroVadWeights.Bins);
         Columns = Allocate(capacity * Steps * 3 * SileroVadWeights.Bins); // the widest im2col: the first convolution
         Conv0 = Allocate(capacity * Steps * 128);
@@ -31,11 +30,8 @@ internal sealed unsafe class SileroVadWorkspace
     /// <summary>Per frame: 64 samples of context, then the 512 samples (zero-padded when short).</summary>
     public float* Input { get; }
 
-    /// <summary>STFT windows, 4 per frame.</summary>
-    public float* Windows { get; }
-
-    /// <summary>STFT output (real and imaginary), 4 rows per frame.</summary>
-    public float* Spectrum { get; }
+    /// <summary>The STFT and its scratch.</summary>
+    public SileroVadStft Stft { get; }
 
     /// <summary>STFT magnitude, 4 × 129 per frame.</summary>
     public float* Magnitude { get; }
