@@ -51,9 +51,10 @@ internal static class VadBench
         var name = Path.GetFileName(audioPath);
         var model = SileroVadModel.Shared;
         using var onnx = new OnnxSileroVad();
-        var warm = audio.AsSpan(0, Math.Min(audio.Length, 5 * AudioConstants.SampleRate));
-        model.SpeechProbabilities(warm);
-        onnx.SpeechProbabilities(warm);
+        // Warm-up on the whole recording, so that every measured run has its methods at their final JIT tier.
+        for (var i = 0; i < 3; i++) model.SpeechProbabilities(audio);
+        model.SpeechProbabilities(audio, threads: 1);
+        onnx.SpeechProbabilities(audio);
         var length = (long)seconds * AudioConstants.SampleRate;
 
         // Each run's peak memory over the RSS before it (VmHWM reset through /proc/self/clear_refs where Linux allows).
@@ -94,7 +95,7 @@ internal static class VadBench
             _ = Measure($"{seconds} s streamed, ONNX Runtime", seconds, () => onnx.SpeechProbabilities(stream));
 
         Console.WriteLine($"{"measurement",-88} {"value",10} unit");
-        foreach (var (n, value, unit) in rows) Console.WriteLine($"{n,-88} {value,10:F3} {unit}");
+        foreach (var (n, value, unit) in rows) Console.WriteLine($"{n,-88} {(unit == "prob" ? value.ToString("E2", CultureInfo.InvariantCulture) : value.ToString("F3", CultureInfo.InvariantCulture)),10} {unit}");
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
         var dir = Path.GetDirectoryName(Path.GetFullPath(json));
         if (dir is not null) Directory.CreateDirectory(dir);
