@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Hark.Audio;
 using Hark.Audio.Vad;
+using Hark.Benchmarking;
 
 namespace Hark.Bench;
 
@@ -62,19 +63,17 @@ internal static class VadBench
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
-            var resettable = ResetPeak();
-            self.Refresh();
-            var before = self.WorkingSet64;
+            var resettable = ProcessMemory.ResetPeak();
+            var before = ProcessMemory.CurrentBytes;
             var cpu0 = Cpu();
             var sw = Stopwatch.StartNew();
             var result = run();
             var wall = sw.Elapsed.TotalSeconds;
             var cpu = Cpu() - cpu0;
-            self.Refresh();
             rows.Add(($"{label}: wall", wall, "s"));
             rows.Add(($"{label}: audio seconds per wall second", audioSeconds / wall, "x"));
             rows.Add(($"{label}: audio seconds per CPU second", audioSeconds / cpu, "x"));
-            if (resettable) rows.Add(($"{label}: peak extra memory (VmHWM - RSS before)", (self.PeakWorkingSet64 - before) / 1e6, "MB"));
+            if (resettable) rows.Add(($"{label}: peak extra memory (VmHWM - RSS before)", (ProcessMemory.PeakBytes - before) / 1e6, "MB"));
             return result;
         }
 
@@ -109,20 +108,6 @@ internal static class VadBench
         }, JsonOptions));
         Console.WriteLine($"wrote {json}");
         return Task.FromResult(0);
-    }
-
-    /// <summary>Resets the process's peak RSS (Linux 4.0+); false where that is not possible.</summary>
-    private static bool ResetPeak()
-    {
-        try
-        {
-            File.WriteAllText("/proc/self/clear_refs", "5");
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            return false;
-        }
     }
 
     private static string FindLongform()

@@ -79,22 +79,16 @@ public sealed class SileroVadModel : IDisposable
     {
         const int frame = SpeechTimestamps.FrameSamples;
         var frames = (int)((audio.Length + (long)frame - 1) / frame);
-        var probs = new float[frames];
         var pass = new SileroVadPass(Network, Math.Clamp(frames, 1, BlockFrames), threads);
-        var done = 0;
+        pass.Output.Capacity = frames;
         for (var i = 0; i < frames; i++)
         {
+            if (i % BlockFrames == 0) cancellationToken.ThrowIfCancellationRequested();
             var start = i * frame;
             pass.Add(audio.Slice(start, Math.Min(frame, audio.Length - start)));
-            if (pass.Pending == pass.Capacity || i == frames - 1)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var n = pass.Pending;
-                pass.Run(probs.AsSpan(done, n));
-                done += n;
-            }
         }
-        return probs;
+        pass.Complete();
+        return [.. pass.Output];
     }
 
     /// <summary>Speech probabilities of a decoded stream read a block of frames at a time, so that memory stays bounded
@@ -106,30 +100,19 @@ public sealed class SileroVadModel : IDisposable
     internal (float[] Probabilities, long Samples) SpeechProbabilities(IAudioStream audio, int threads, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audio);
-        var probs = new List<float>(audio.LengthHint is { } n ? (int)Math.Min(int.MaxValue, n / SpeechTimestamps.FrameSamples + 1) : 1024);
         var frame = new float[SpeechTimestamps.FrameSamples];
         var pass = new SileroVadPass(Network, BlockFrames, threads);
-        var block = new float[BlockFrames];
+        if (audio.LengthHint is { } hint) pass.Output.Capacity = (int)Math.Min(int.MaxValue / 2, hint / SpeechTimestamps.FrameSamples + 1);
         long samples = 0;
-        while (true)
+        for (var i = 0L; ReadFrame(audio, frame) is var filled and > 0; i++)
         {
-            var filled = ReadFrame(audio, frame);
-            if (filled > 0)
-            {
-                samples += filled;
-                pass.Add(frame.AsSpan(0, filled));
-            }
-            var last = filled < frame.Length;
-            if (pass.Pending == pass.Capacity || (last && pass.Pending > 0))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var got = block.AsSpan(0, pass.Pending);
-                pass.Run(got);
-                foreach (var p in got) probs.Add(p);
-            }
-            if (last) break;
+            if (i % BlockFrames == 0) cancellationToken.ThrowIfCancellationRequested();
+            samples += filled;
+            pass.Add(frame.AsSpan(0, filled));
+            if (filled < frame.Length) break;
         }
-        return ([.. probs], samples);
+        pass.Complete();
+        return ([.. pass.Output], samples);
     }
 
     /// <summary>Fills <paramref name="frame"/> from <paramref name="audio"/> as far as it goes; 0 at the end.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Hark.Audio.Vad;
 
@@ -54,20 +55,30 @@ internal sealed unsafe class SileroVadNetwork
     public SileroVadStft CreateStft() => new(_window);
 
     /// <summary>
-    /// Encodes <paramref name="count"/> frames of <paramref name="ws"/>'s input (<see cref="Input"/> samples each) into
-    /// their LSTM input gates (<c>W_ih·x + b_ih + b_hh</c>, 512 per frame, in <see cref="SileroVadWorkspace.Gates"/>).
+    /// Encodes frames <paramref name="from"/> to <paramref name="from"/> + <paramref name="count"/> of
+    /// <paramref name="ws"/>'s input (<see cref="Input"/> samples each) into their LSTM input gates
+    /// (<c>W_ih·x + b_ih + b_hh</c>, 512 per frame, in <see cref="SileroVadWorkspace.Gates"/>). Touches only those frames'
+    /// rows of every buffer, so slices of a block can be encoded concurrently (each with its own STFT scratch).
     /// </summary>
-    public void Encode(SileroVadWorkspace ws, int count, int threads)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Encode(SileroVadWorkspace ws, int from, int count, SileroVadStft stft)
     {
-        ws.Stft.Magnitudes(ws.Input, count * Steps, ws.Magnitude);
-        Conv(0, ws.Magnitude, Steps, count, ws.Columns, ws.Conv0, threads);
-        Conv(1, ws.Conv0, Steps, count, ws.Columns, ws.Conv1, threads);
-        Conv(2, ws.Conv1, Steps / 2, count, ws.Columns, ws.Conv2, threads);
-        Conv(3, ws.Conv2, 1, count, ws.Columns, ws.Features, threads);
-        _inputGates.Multiply(ws.Features, Hidden, count, ws.Gates, 4 * Hidden, relu: false, threads);
+        var magnitude = ws.Magnitude + (long)from * Steps * Bins;
+        var columns = ws.Columns + (long)from * SileroVadWorkspace.ColumnsPerFrame;
+        var conv0 = ws.Conv0 + (long)from * Steps * 128;
+        var conv1 = ws.Conv1 + (long)from * (Steps / 2) * 64;
+        var conv2 = ws.Conv2 + (long)from * 64;
+        var features = ws.Features + (long)from * Hidden;
+        stft.Magnitudes(ws.Input + (long)from * Input, count * Steps, magnitude);
+        Conv(0, magnitude, Steps, count, columns, conv0);
+        Conv(1, conv0, Steps, count, columns, conv1);
+        Conv(2, conv1, Steps / 2, count, columns, conv2);
+        Conv(3, conv2, 1, count, columns, features);
+        _inputGates.Multiply(features, Hidden, count, ws.Gates + (long)from * 4 * Hidden, 4 * Hidden, relu: false);
     }
 
     /// <summary>One frame of the LSTM cell and the head: updates (h, c) and returns the speech probability.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float Step(float* inputGates, float* h, float* c, float* gates)
     {
         _recurrentGates.MultiplyRow(h, inputGates, gates);
@@ -89,7 +100,8 @@ internal sealed unsafe class SileroVadNetwork
 
     /// <summary>Convolution <paramref name="layer"/> (kernel 3, padding 1) of <paramref name="count"/> frames of
     /// <paramref name="steps"/> rows each, as im2col rows times the weight, with ReLU.</summary>
-    private void Conv(int layer, float* x, int steps, int count, float* columns, float* y, int threads)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Conv(int layer, float* x, int steps, int count, float* columns, float* y)
     {
         var (_, channels) = SileroVadWeights.ConvShapes[layer];
         var stride = SileroVadWeights.ConvStrides[layer];
@@ -109,7 +121,7 @@ internal sealed unsafe class SileroVadNetwork
                 }
             }
         }
-        _convs[layer].Multiply(columns, width, count * outSteps, y, _convs[layer].PaddedN, relu: true, threads);
+        _convs[layer].Multiply(columns, width, count * outSteps, y, _convs[layer].PaddedN, relu: true);
     }
 
     /// <summary>Conv1d weight <c>[out, in, 3]</c> → <c>[out, 3·in]</c> in the im2col order (tap-major).</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Hark.Audio.Vad;
@@ -49,6 +50,7 @@ internal sealed unsafe class SileroVadStft(double[] window)
     /// <c>r / 4</c>'s input starting at <c>128·(r % 4)</c>, reflect-padded past its <see cref="SileroVadNetwork.Input"/>
     /// samples.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Magnitudes(float* input, int rows, float* magnitude)
     {
         var perCall = 2 * Lanes; // two real windows per complex lane
@@ -85,6 +87,7 @@ internal sealed unsafe class SileroVadStft(double[] window)
     }
 
     /// <summary>Window <paramref name="row"/> (−1: none, zeros) times the window into lane <paramref name="lane"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Load(float* input, int row, double[] target, int lane)
     {
         const int steps = SileroVadNetwork.Steps, length = SileroVadNetwork.Input;

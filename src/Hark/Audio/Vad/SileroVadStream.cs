@@ -12,7 +12,6 @@ public sealed class SileroVadStream : IDisposable
     public const int ContextSamples = SileroVadNetwork.Context;
 
     private readonly SileroVadPass _pass;
-    private readonly float[] _probability = new float[1];
 
     internal SileroVadStream(SileroVadPass pass) => _pass = pass;
 
@@ -23,10 +22,11 @@ public sealed class SileroVadStream : IDisposable
     /// <exception cref="ArgumentException">More than 512 samples.</exception>
     public float Process(ReadOnlySpan<float> frame)
     {
-        _pass.Add(frame);
-        _pass.Run(_probability);
+        _pass.Add(frame); // a block of one frame: encoded and stepped at once
+        var probability = _pass.Output[0];
+        _pass.Output.Clear();
         Frames++;
-        return _probability[0];
+        return probability;
     }
 
     /// <summary>Back to the start of a recording: zero state and context.</summary>

@@ -9,14 +9,13 @@ internal sealed unsafe class SileroVadWorkspace
     private const int Steps = SileroVadNetwork.Steps;
     private readonly List<float[]> _arrays = [];
 
-    public SileroVadWorkspace(int capacity, SileroVadStft stft)
+    public SileroVadWorkspace(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
         Input = Allocate(capacity * SileroVadNetwork.Input);
-        Stft = stft;
         Magnitude = Allocate(capacity * Steps * SileroVadWeights.Bins);
-        Columns = Allocate(capacity * Steps * 3 * SileroVadWeights.Bins); // the widest im2col: the first convolution
+        Columns = Allocate(capacity * ColumnsPerFrame);
         Conv0 = Allocate(capacity * Steps * 128);
         Conv1 = Allocate(capacity * (Steps / 2) * 64);
         Conv2 = Allocate(capacity * 64);
@@ -24,14 +23,14 @@ internal sealed unsafe class SileroVadWorkspace
         Gates = Allocate(capacity * 4 * SileroVadWeights.Hidden);
     }
 
+    /// <summary>im2col floats per frame: the widest layer's, the first convolution's (4 rows of 3 × 129).</summary>
+    public const int ColumnsPerFrame = Steps * 3 * SileroVadWeights.Bins;
+
     /// <summary>Frames a block holds.</summary>
     public int Capacity { get; }
 
     /// <summary>Per frame: 64 samples of context, then the 512 samples (zero-padded when short).</summary>
     public float* Input { get; }
-
-    /// <summary>The STFT and its scratch.</summary>
-    public SileroVadStft Stft { get; }
 
     /// <summary>STFT magnitude, 4 × 129 per frame.</summary>
     public float* Magnitude { get; }

@@ -7,7 +7,7 @@ namespace Hark.Audio.Vad;
 /// A weight <c>W [n, k]</c> packed for <c>Y = X·Wᵀ + b</c> over many rows of <c>X</c> (the frames of a block): panels of
 /// 16 output columns, each stored k-major, so that a 4×16 register tile runs one FMA chain per output over k in order.
 /// Every output is therefore the same sum in the same order whatever the rows around it, the block size or the thread
-/// count: results are bit-identical run to run and across threads. Small (the VAD's largest weight is 280 KB) and
+/// count: results are bit-identical run to run and across threads, which share out frames, not columns. Small (the VAD's largest weight is 280 KB) and
 /// self-contained: the Audio layer may not use the engines' GEMM.
 /// </summary>
 internal sealed unsafe class VadMatrix
@@ -15,8 +15,8 @@ internal sealed unsafe class VadMatrix
     private const int NR = 16;
     private const int MR = 4;
 
-    /// <summary>Rows per parallel task: the A rows of a task stay in L2 while each panel (k·64 bytes) sits in L1.</summary>
-    private const int RowsPerTask = 64;
+    /// <summary>Rows per block: the block's rows of X stay in L2 while each panel (k·64 bytes) sits in L1.</summary>
+    private const int RowsPerBlock = 64;
 
     private readonly float[] _panels; // pinned
     private readonly float[] _bias; // padded to the panel width, pinned
@@ -53,36 +53,23 @@ internal sealed unsafe class VadMatrix
 
     /// <summary>
     /// <c>Y[r, :] = X[r, :]·Wᵀ + b</c> (then ReLU when <paramref name="relu"/>) for <paramref name="m"/> rows; Y needs
-    /// <see cref="PaddedN"/> writable columns per row. Row blocks run on up to <paramref name="threads"/> threads.
+    /// <see cref="PaddedN"/> writable columns per row.
     /// </summary>
-    public void Multiply(float* x, int ldx, int m, float* y, int ldy, bool relu, int threads)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Multiply(float* x, int ldx, int m, float* y, int ldy, bool relu)
     {
-        var tasks = (m + RowsPerTask - 1) / RowsPerTask;
-        if (threads <= 1 || tasks <= 1)
-        {
-            for (var t = 0; t < tasks; t++) Rows(x, ldx, m, y, ldy, relu, t);
-            return;
-        }
-        MultiplyInParallel((nint)x, ldx, m, (nint)y, ldy, relu, threads, tasks);
-    }
-
-    // Apart, so that the single-threaded path does not allocate the lambda's closure.
-    private void MultiplyInParallel(nint x, int ldx, int m, nint y, int ldy, bool relu, int threads, int tasks) =>
-        Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            t => Rows((float*)x, ldx, m, (float*)y, ldy, relu, t));
-
-    private void Rows(float* x, int ldx, int m, float* y, int ldy, bool relu, int task)
-    {
-        var r0 = task * RowsPerTask;
-        var r1 = Math.Min(m, r0 + RowsPerTask);
         fixed (float* panels = _panels)
         fixed (float* bias = _bias)
         {
-            for (var p = 0; p < Panels; p++)
+            for (var r0 = 0; r0 < m; r0 += RowsPerBlock)
             {
-                var b = panels + (long)p * K * NR;
-                for (var r = r0; r < r1; r += MR)
-                    Tile(x + (long)r * ldx, ldx, Math.Min(MR, r1 - r), b, K, bias + p * NR, y + (long)r * ldy + p * NR, ldy, relu);
+                var r1 = Math.Min(m, r0 + RowsPerBlock);
+                for (var p = 0; p < Panels; p++)
+                {
+                    var b = panels + (long)p * K * NR;
+                    for (var r = r0; r < r1; r += MR)
+                        Tile(x + (long)r * ldx, ldx, Math.Min(MR, r1 - r), b, K, bias + p * NR, y + (long)r * ldy + p * NR, ldy, relu);
+                }
             }
         }
     }
