@@ -12,7 +12,8 @@ namespace Hark.Bench;
 /// runs on one thread behind <see cref="TimingBackend"/>, which charges each op's thread CPU time
 /// (<see cref="ThreadCpuClock"/>) to a category (linear by shape, attention, layer norm, conv, ...).
 /// Options: <c>--preset tiny</c>, <c>--managed fp32,int8</c> (as the <c>onnx</c> suite's), <c>--windows 2</c>
-/// (after one warm-up window), <c>--fp32-attention</c> (int8 weights, float32 attention).
+/// (after one warm-up window), <c>--fp32-attention</c> (int8 weights, float32 attention); <c>--decoder 1,8</c> profiles
+/// a decoder step of that many sequences over as many windows instead (<see cref="DecoderProfile"/>).
 /// </summary>
 internal static class ProfileBench
 {
@@ -28,6 +29,8 @@ internal static class ProfileBench
         }
         var preset = Arg("--preset", "tiny");
         var config = WhisperPresets.Get(preset);
+        if (Array.IndexOf(args, "--decoder") >= 0) return Task.FromResult(DecoderProfile.Run(config, preset, Arg("--decoder", "1,8"), Arg("--managed", "fp32"),
+            int.Parse(Arg("--steps", "64"), CultureInfo.InvariantCulture), int.Parse(Arg("--threads", "2"), CultureInfo.InvariantCulture)));
         var windows = int.Parse(Arg("--windows", "2"), CultureInfo.InvariantCulture);
         var types = Arg("--managed", "fp32,int8").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var mel = new float[config.NumMelBins * config.MelFrames];

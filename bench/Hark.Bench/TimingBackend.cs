@@ -83,7 +83,8 @@ internal sealed class TimingBackend(IOpBackend inner) : IOpBackend
     {
         var start = ThreadCpuClock.NowMs();
         inner.Attention(args);
-        _totals["attention"] = _totals.GetValueOrDefault("attention") + ThreadCpuClock.NowMs() - start;
+        var key = args.Causal ? "self-attention" : args.QueriesPerSequence == 1 && args.KvIndex.Length > 0 ? "cross-attention" : "attention";
+        _totals[key] = _totals.GetValueOrDefault(key) + ThreadCpuClock.NowMs() - start;
     }
 
     public void Dispose() => inner.Dispose();

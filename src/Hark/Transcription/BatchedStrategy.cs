@@ -7,7 +7,9 @@ namespace Hark.Transcription;
 /// Independent windows decoded N at a time: N windows go through the encoder as one batch and through the decoder as
 /// one session (beams or samples of every window side by side); temperature fallback re-decodes only the windows that
 /// failed, together again. No window is conditioned on another's text and none is re-decoded from its last timestamp,
-/// so a window's text after its last complete timestamp pair becomes a segment ending with the window.
+/// so a window's text after its last complete timestamp pair becomes a segment ending with the window. Word timestamps
+/// align each window on its own encoding while the batch is alive (as faster-whisper's batched pipeline, with no
+/// previous speech to clip against and no re-seeking after the last word).
 /// </summary>
 /// <remarks>
 /// The windows come from <see cref="Windows"/> (each clip cut into consecutive 30-second windows) or from the caller
@@ -41,25 +43,29 @@ internal sealed class BatchedStrategy(TranscriptionPipeline pipeline, int batchS
         var plan = run.Plan;
         var prompt = plan.InitialPrompt;
         var segmentCount = 0;
+        var words = pipeline.WordTimer(plan); // null unless word timestamps are asked for
         for (var first = 0; first < windows.Count; first += batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             AudioWindow[] chunk = [.. windows.Skip(first).Take(batchSize)];
-            var results = await Task.Run(() =>
+            var perWindow = await Task.Run(() =>
             {
                 using var batch = run.Encode(pipeline, chunk, cancellationToken);
-                return pipeline.DecodeWithFallback(plan, batch, [.. Enumerable.Range(0, chunk.Length)],
+                var results = pipeline.DecodeWithFallback(plan, batch, [.. Enumerable.Range(0, chunk.Length)],
                     o => o with { Prompt = prompt, Prefix = plan.Prefix }, cancellationToken);
+                var segments = new List<Segment>[chunk.Length];
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    segments[i] = plan.IsSilence(results[i]) ? [] : pipeline.Splitter.Split(results[i], chunk[i], keepUnfinished: true).Segments;
+                    if (words is not null) segments[i] = words.Add(segments[i], batch.Decoder, i, chunk[i], 0.0, cancellationToken);
+                }
+                return segments;
             }, cancellationToken).ConfigureAwait(false);
 
-            for (var i = 0; i < chunk.Length; i++)
+            foreach (var s in perWindow.SelectMany(w => w))
             {
-                if (plan.IsSilence(results[i])) continue;
-                foreach (var s in pipeline.Splitter.Split(results[i], chunk[i], keepUnfinished: true).Segments)
-                {
-                    var empty = s.Start == s.End || string.IsNullOrWhiteSpace(s.Text);
-                    yield return empty ? s with { Id = segmentCount++, Text = "", Tokens = [] } : s with { Id = segmentCount++ };
-                }
+                var empty = s.Start == s.End || string.IsNullOrWhiteSpace(s.Text);
+                yield return empty ? s with { Id = segmentCount++, Text = "", Tokens = [], Words = s.Words is null ? null : [] } : s with { Id = segmentCount++ };
             }
             progress?.Report(new TranscriptionProgress(Math.Min(run.Mel.ContentFrames, chunk[^1].End) / 100.0, run.Mel.Duration));
         }

@@ -19,8 +19,9 @@ internal static class DecodingRules
         if (options.BatchSize < 1) throw new HarkInputException($"batch_size must be at least 1, got {options.BatchSize}", field: "batch_size");
         if (options.ClipTimestamps.Any(t => t < 0 || double.IsNaN(t)))
             throw new HarkInputException("clip timestamps must be non-negative seconds", field: "clip_timestamps");
-        if (options.WordTimestamps && options.BatchSize > 1)
-            throw new HarkInputException("word_timestamps needs batch_size 1: the batched strategy does not align words", field: "word_timestamps");
+        if (options.HallucinationSilenceThreshold is not null && options.BatchSize > 1)
+            throw new HarkInputException("hallucination_silence_threshold needs batch_size 1: it re-seeks after a likely hallucination, which independent batched windows do not",
+                field: "hallucination_silence_threshold");
         if (options.HallucinationSilenceThreshold is { } h && !(h >= 0))
             throw new HarkInputException($"hallucination_silence_threshold must be 0 or more seconds, got {h}", field: "hallucination_silence_threshold");
         if (options.PrependPunctuations is null || options.AppendPunctuations is null)

@@ -27,6 +27,19 @@ public sealed class OnnxWordTimestampTests
     }
 
     [Fact]
+    public async Task Onnx_word_times_equal_the_managed_engine_within_20_ms_on_the_tiny_preset()
+    {
+        using var dir = Fixtures.TempDir();
+        var config = Hark.Checkpoints.WhisperPresets.Get("tiny");
+        using (var checkpoint = new Hark.Checkpoints.WhisperCheckpoint("", config, new Hark.Checkpoints.RandomWhisperWeights(config, OnnxTestModels.Seed)))
+            OnnxExporter.Export(checkpoint, dir.File("onnx"), new OnnxExportOptions { Force = true, AlignmentHeads = Heads });
+        var managed = await WordRuns.Words(ManagedEngine.Load(config, new Hark.Checkpoints.RandomWhisperWeights(config, OnnxTestModels.Seed),
+            new ManagedEngineOptions { Threads = 2 }), Heads);
+        var onnx = await WordRuns.Words(OnnxEngine.Load(dir.File("onnx"), new OnnxEngineOptions { IntraOpThreads = 2 }), Heads);
+        WordRuns.AssertClose(managed, onnx);
+    }
+
+    [Fact]
     public async Task A_plain_export_says_word_timestamps_need_a_re_export()
     {
         var error = await Assert.ThrowsAsync<HarkException>(() =>

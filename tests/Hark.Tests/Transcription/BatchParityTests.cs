@@ -57,6 +57,28 @@ public class BatchParityTests
         Assert.Equal(PerWindow(alone), PerWindow(together));
     }
 
+    [Fact]
+    public async Task Each_window_gets_the_same_words_and_times_at_batch_size_8_as_alone()
+    {
+        using var engine = Load("managed");
+        var pipeline = new TranscriptionPipeline(engine, new TokenizerAdapter(Tokenizer.Value));
+        var mel = RandomModel.LongformMel();
+        var options = Greedy with { WordTimestamps = true };
+        var alone = await Decode(pipeline, mel, options, batchSize: 1);
+        var together = await Decode(pipeline, mel, options, batchSize: 8);
+
+        Assert.Equal(PerWindow(alone), PerWindow(together));
+        var words = alone.SelectMany(s => s.Words ?? []).ToList();
+        Assert.NotEmpty(words);
+        Assert.Equal(words, together.SelectMany(s => s.Words ?? []));
+        foreach (var s in together.Where(s => s.Text.Length > 0))
+        {
+            Assert.NotNull(s.Words);
+            Assert.Equal(s.Text.Trim(), string.Concat(s.Words.Select(w => w.Word)).Trim());
+            Assert.All(s.Words, w => Assert.InRange(w.Start, s.Start, w.End));
+        }
+    }
+
     /// <summary>Each window's tokens (its segments' tokens joined) and the temperature it ended at, in window order.</summary>
     private static List<(int Seek, float Temperature, string Tokens)> PerWindow(IEnumerable<Segment> segments) =>
         [.. segments.GroupBy(s => s.Seek).Select(g => (g.Key, g.First().Temperature, string.Join(' ', g.SelectMany(s => s.Tokens))))];

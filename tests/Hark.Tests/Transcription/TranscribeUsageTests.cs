@@ -42,6 +42,13 @@ public class TranscribeUsageTests
         Assert.Contains("--hallucination-silence-threshold requires --word-timestamps", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_hallucination_threshold_with_a_batch_size_above_one_is_refused_before_any_work()
+    {
+        var line = OneLine(await Run("--word-timestamps", "True", "--batch-size", "4", "--hallucination-silence-threshold", "2"));
+        Assert.Contains("hallucination_silence_threshold needs batch_size 1", line, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--beam_size", "1")]
     [InlineData("--no_speech_threshold", "0.5")]

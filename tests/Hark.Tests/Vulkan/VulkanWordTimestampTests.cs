@@ -9,10 +9,12 @@ namespace Hark.Tests.Vulkan;
 /// cross-attention is recorded on the device and downloaded once per step.</summary>
 public sealed class VulkanWordTimestampTests
 {
-    [VulkanFact]
-    public async Task Vulkan_word_times_equal_the_cpu_engine_within_20_ms()
+    [VulkanTheory]
+    [InlineData("test")]
+    [InlineData("tiny")]
+    public async Task Vulkan_word_times_equal_the_cpu_engine_within_20_ms(string preset)
     {
-        var config = WhisperPresets.Get("test"); // tiny takes minutes on lavapipe
+        var config = WhisperPresets.Get(preset);
         using var weights = new RandomWhisperWeights(config, 7);
         var cpu = await WordRuns.Words(ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = 2, Precision = ComputePrecision.Float32 }));
         var vulkan = await WordRuns.Words(ManagedEngine.Load(config, weights, new ManagedEngineOptions

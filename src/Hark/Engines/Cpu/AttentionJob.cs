@@ -41,6 +41,7 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
     private int _kvPanels;
     private int _dhPanels;
     private int _qBlocks;
+    private int _group;
 
     /// <summary>
     /// Whether the encoder's long query blocks run in int8 (<see cref="Int8AttentionJob"/>); decoder steps stay float32.
@@ -74,6 +75,14 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
         if (_gemmMode && Int8 && Int8AttentionJob.Supports(_headDim))
             _int8.Run(team, scratch, _q, (float*)_k + _kvIndex[0] * (long)_kvStride * _d, (float*)_v + _kvIndex[0] * (long)_kvStride * _d, _o, _d, _heads, _tq, _kvLength, _scale);
         else if (_gemmMode) RunGemm(team);
+        else if (_tq == 1 && _headDim == 64 && Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
+        {
+            // Decoder steps: heads in groups (HeadGroupAttention), K/V rows read as contiguous runs.
+            _group = HeadGroupAttention.GroupSize(_heads, _sequences, team.Size);
+            scratch.EnsureAttention((long)_group * _kvLength);
+            team.Run(this, _sequences * (_heads / _group));
+            _group = 0;
+        }
         else
         {
             scratch.EnsureAttention(_kvLength);
@@ -106,7 +115,8 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
 
     public void Execute(int task, int worker)
     {
-        if (!_gemmMode) ExecuteDot(task % _sequences, task / _sequences, worker); // head-major: beams of a window share K/V in cache
+        if (_group > 0) ExecuteGroup(task % _sequences, task / _sequences, worker); // group-major, as below
+        else if (!_gemmMode) ExecuteDot(task % _sequences, task / _sequences, worker); // head-major: beams of a window share K/V in cache
         else if (_packing) ExecutePack(task);
         else ExecuteBlock(task / _qBlocks, task % _qBlocks, worker);
     }
@@ -142,6 +152,19 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
             (long)NR * _kvLength * sizeof(float), _dhPanels, _kvLength, output, ldOut);
         for (var r = 0; r < rows; r++)
             new ReadOnlySpan<float>(output + (long)r * ldOut, _headDim).CopyTo(new Span<float>(_o + (long)(m0 + r) * _d + head * _headDim, _headDim));
+    }
+
+    private void ExecuteGroup(int sequence, int groupIndex, int worker)
+    {
+        var head = groupIndex * _group;
+        var scores = scratch.Attention(worker, 0);
+        var first = (long)_kvIndex[sequence] * _kvStride * _d + head * _headDim;
+        var q = _q + (long)sequence * _d + head * _headDim;
+        var o = _o + (long)sequence * _d + head * _headDim;
+        if (_halfKv) HeadGroupAttention.Run<Float16Loader>(q, _k + first * 2, _v + first * 2, (long)_d * 2, _kvLength, _group, _scale, scores, o);
+        else HeadGroupAttention.Run<Float32Loader>(q, _k + first * 4, _v + first * 4, (long)_d * 4, _kvLength, _group, _scale, scores, o);
+        for (var g = 0; g < _group; g++)
+            Record(Array.IndexOf(_recordHeads, head + g, 0, _recordCount), sequence, 0, new ReadOnlySpan<float>(scores + (long)g * _kvLength, _kvLength));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

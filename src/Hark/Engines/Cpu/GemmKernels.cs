@@ -20,7 +20,7 @@ internal enum KernelPath
 /// K is cut in blocks of <see cref="KC"/> so a panel slab (≤ 32 KiB at fp32) stays in L1 while it is reused by every
 /// row tile of the block. The reduction order over K is fixed by the blocking, never by the thread count.
 /// </summary>
-internal static unsafe class GemmKernels
+internal static unsafe partial class GemmKernels
 {
     /// <summary>K block.</summary>
     public const int KC = 256;
@@ -136,6 +136,9 @@ internal static unsafe class GemmKernels
         {
             case KernelPath.Avx512 when mCount == 1:
                 Kernel512Row<TL>(a, b, kc, c, accumulate);
+                break;
+            case KernelPath.Avx512 when mCount <= SmallM:
+                SmallTiles512<TL>(a, lda, mCount, b, kc, c, ldc, accumulate);
                 break;
             case KernelPath.Avx512:
                 for (var m = 0; m < mCount; m += 6)

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Hark.Transcription.Timing;
 
 /// <summary>
@@ -27,40 +29,49 @@ internal static class AlignmentMatrix
             throw new ArgumentException($"{weights.Length} weights for {heads} heads × {length} tokens × {positions} positions", nameof(weights));
         if (frames < 1 || frames > positions) throw new ArgumentOutOfRangeException(nameof(frames), frames, $"expected 1..{positions}");
         if (firstRow < 0 || rowCount < 0 || firstRow + rowCount > length) throw new ArgumentOutOfRangeException(nameof(rowCount));
+        // Single precision, vectorised, row-major: torch does these steps in float32 too (openai's weights are float32),
+        // and a window of tiny's fallback heads is 12 × 228 × 1500 values per pass.
         var w = new float[(long)heads * length * frames];
         for (var row = 0; row < heads * length; row++)
         {
             var source = weights.Slice(row * positions, frames);
-            double sum = 0;
-            foreach (var p in source) sum += p;
+            var sum = TensorPrimitives.Sum(source);
             var target = w.AsSpan(row * frames, frames);
             // Renormalised over the audio positions = softmax of the logits over those positions (qk_scale = 1).
-            if (sum > 0) for (var f = 0; f < frames; f++) target[f] = (float)(source[f] / sum);
+            if (sum > 0) TensorPrimitives.Divide(source, sum, target);
             else target.Fill(1f / frames);
         }
+        var mean = new float[frames];
+        var deviation = new float[frames];
+        var spread = new float[frames];
         for (var h = 0; h < heads; h++)
         {
             var head = w.AsSpan(h * length * frames, length * frames);
-            for (var f = 0; f < frames; f++)
+            Array.Clear(mean);
+            Array.Clear(spread);
+            for (var t = 0; t < length; t++) TensorPrimitives.Add(mean, head.Slice(t * frames, frames), mean);
+            TensorPrimitives.Divide(mean, length, mean);
+            for (var t = 0; t < length; t++)
             {
-                double mean = 0, variance = 0;
-                for (var t = 0; t < length; t++) mean += head[t * frames + f];
-                mean /= length;
-                for (var t = 0; t < length; t++) variance += (head[t * frames + f] - mean) * (head[t * frames + f] - mean);
-                var std = Math.Sqrt(variance / length); // torch.std_mean(unbiased=False)
-                for (var t = 0; t < length; t++) head[t * frames + f] = (float)((head[t * frames + f] - mean) / std);
+                TensorPrimitives.Subtract(head.Slice(t * frames, frames), mean, deviation);
+                TensorPrimitives.MultiplyAdd(deviation, deviation, spread, spread);
+            }
+            TensorPrimitives.Divide(spread, length, spread);
+            TensorPrimitives.Sqrt(spread, spread); // torch.std_mean(unbiased=False)
+            for (var t = 0; t < length; t++)
+            {
+                var row = head.Slice(t * frames, frames);
+                TensorPrimitives.Subtract(row, mean, row);
+                TensorPrimitives.Divide(row, spread, row);
             }
         }
         MedianFilter.Apply(w, frames, medianWidth);
         var matrix = new float[rowCount * frames];
         for (var r = 0; r < rowCount; r++)
         {
-            for (var f = 0; f < frames; f++)
-            {
-                float sum = 0;
-                for (var h = 0; h < heads; h++) sum += w[((long)h * length + firstRow + r) * frames + f];
-                matrix[r * frames + f] = sum / heads;
-            }
+            var sum = matrix.AsSpan(r * frames, frames);
+            for (var h = 0; h < heads; h++) TensorPrimitives.Add(sum, w.AsSpan((int)(((long)h * length + firstRow + r) * frames), frames), sum);
+            TensorPrimitives.Divide(sum, heads, sum);
         }
         return matrix;
     }

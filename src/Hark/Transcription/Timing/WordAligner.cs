@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using Hark.Decoding;
 using Hark.Engines;
 
@@ -83,19 +84,27 @@ internal sealed class WordAligner(IDecodingTokenizer tokenizer, IWordSplitter sp
         return result;
     }
 
-    // Softmax over the text vocabulary (ids below end-of-text) at each position, read at the token that follows.
+    // Softmax over the text vocabulary (ids below end-of-text) at each position, read at the token that follows; in
+    // single precision with vectorised exponentials, as openai's float32 softmax (224 rows × 50 257 per window).
     private static double[] TokenProbabilities(ReadOnlySpan<float> logits, IReadOnlyList<int> textTokens, int eot)
     {
         var vocab = logits.Length / textTokens.Count;
         var result = new double[textTokens.Count];
-        for (var i = 0; i < textTokens.Count; i++)
+        var exponentials = ArrayPool<float>.Shared.Rent(eot);
+        try
         {
-            var row = logits.Slice(i * vocab, eot);
-            var max = float.NegativeInfinity;
-            foreach (var v in row) max = Math.Max(max, v);
-            double sum = 0;
-            foreach (var v in row) sum += Math.Exp(v - max);
-            result[i] = (float)(Math.Exp(row[textTokens[i]] - max) / sum);
+            var e = exponentials.AsSpan(0, eot);
+            for (var i = 0; i < textTokens.Count; i++)
+            {
+                var row = logits.Slice(i * vocab, eot);
+                TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), e);
+                TensorPrimitives.Exp(e, e);
+                result[i] = e[textTokens[i]] / TensorPrimitives.Sum(e);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(exponentials);
         }
         return result;
     }

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Hark.Checkpoints;
+using Hark.Engines;
+using Hark.Engines.Cpu;
+
+namespace Hark.Bench;
+
+/// <summary>
+/// <c>profile --decoder 1,8</c>: where a decoder step's time goes when it carries S sequences over S different windows
+/// (batched long-form and the server's shared steps), op by op on one thread, and the wall time of the same step on
+/// <c>--threads</c> threads. Each session gets a 4-token prompt, then <c>--steps</c> single-token steps (the figures are
+/// per step, averaged over the steps, so the self-attention cache grows as in real decoding).
+/// </summary>
+internal static class DecoderProfile
+{
+    public static int Run(WhisperConfig config, string preset, string sequenceList, string managed, int steps, int threads)
+    {
+        var (precision, kernel) = BenchSuites.ParseManaged(managed.Split(',')[0]);
+        var counts = sequenceList.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
+        var maxWindows = counts.Max();
+        var mel = new float[maxWindows * config.NumMelBins * config.MelFrames];
+        for (var i = 0; i < mel.Length; i++) mel[i] = MathF.Sin(i * 0.013f + i / 7919) * 0.8f;
+        using var weights = new RandomWhisperWeights(config, 1);
+        var timing = new TimingBackend(new CpuBackend(1, kernel));
+        using var profiled = ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = 1, Precision = precision, Int8Kernel = kernel }, timing);
+        using var wallEngine = ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = threads, Precision = precision, Int8Kernel = kernel });
+        Console.WriteLine($"preset {preset}, {managed}, decoder step of S sequences over S windows; ms per step (mean of {steps} steps after a 4-token prompt)");
+        var columns = new List<(int S, Dictionary<string, double> Ms, double Total, double Wall)>();
+        foreach (var s in counts)
+        {
+            using var audio = profiled.Encode(mel.AsSpan(0, s * config.NumMelBins * config.MelFrames), s);
+            using var wallAudio = wallEngine.Encode(mel.AsSpan(0, s * config.NumMelBins * config.MelFrames), s);
+            var index = Enumerable.Range(0, s).ToArray();
+            var logits = new float[s * config.VocabSize];
+            var prompt = Enumerable.Range(0, s * 4).Select(i => 50258 % config.VocabSize + i % 4).ToArray();
+            var token = new int[s];
+            double Decode(IWhisperEngine engine, IEncodedAudio encoded, Action? reset)
+            {
+                using var session = engine.StartDecoder(encoded, index);
+                session.Step(prompt, 4, logits);
+                reset?.Invoke();
+                var cpu = ThreadCpuClock.NowMs();
+                var sw = Stopwatch.StartNew();
+                for (var k = 0; k < steps; k++)
+                {
+                    for (var i = 0; i < s; i++) token[i] = (k * 31 + i * 7) % 50000;
+                    session.Step(token, 1, logits);
+                }
+                return reset is null ? sw.Elapsed.TotalMilliseconds / steps : (ThreadCpuClock.NowMs() - cpu) / steps;
+            }
+            Decode(wallEngine, wallAudio, null); // warm-up
+            var wall = Math.Min(Decode(wallEngine, wallAudio, null), Decode(wallEngine, wallAudio, null));
+            var total = Decode(profiled, audio, timing.Reset);
+            columns.Add((s, timing.Totals.ToDictionary(p => p.Key, p => p.Value / steps), total, wall));
+        }
+        var categories = columns.SelectMany(c => c.Ms).GroupBy(p => p.Key).OrderByDescending(g => g.Max(p => p.Value)).Select(g => g.Key).ToArray();
+        Console.WriteLine($"{"op (1 thread, CPU ms/step)",-34}" + string.Concat(columns.Select(c => $"{"S=" + c.S,20}")));
+        foreach (var category in categories)
+            Console.WriteLine($"{category,-34}" + string.Concat(columns.Select(c =>
+            {
+                var ms = c.Ms.GetValueOrDefault(category);
+                return $"{ms:F2} ({100 * ms / c.Total:F0} %)".PadLeft(20);
+            })));
+        Console.WriteLine($"{"whole step, 1 thread",-34}" + string.Concat(columns.Select(c => $"{c.Total:F2}".PadLeft(20))));
+        Console.WriteLine($"{$"whole step, {threads} threads, wall",-34}" + string.Concat(columns.Select(c => $"{c.Wall:F2}".PadLeft(20))));
+        Console.WriteLine($"{"wall per sequence",-34}" + string.Concat(columns.Select(c => $"{c.Wall / c.S:F2}".PadLeft(20))));
+        return 0;
+    }
+}
