@@ -16,7 +16,8 @@ public sealed class SileroVadModel : IDisposable
     /// <summary>File name of the embedded model (and of its licence, <c>silero_vad_v6.LICENSE.txt</c>).</summary>
     public const string ModelFileName = "silero_vad_v6.onnx";
 
-    /// <summary>Frames encoded together: about 7.5 MB of buffers, whatever the recording's length.</summary>
+    /// <summary>Frames encoded together: about 4 MB of buffers (twice that on several threads), whatever the
+    /// recording's length.</summary>
     internal const int BlockFrames = 256;
 
     internal const string ResourcePrefix = "Hark.Audio.Vad.";

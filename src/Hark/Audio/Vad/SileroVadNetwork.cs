@@ -48,10 +48,7 @@ internal sealed unsafe class SileroVadNetwork
         _headBias = w.HeadBias;
     }
 
-    /// <summary>Bytes of packed weights.</summary>
-    public long ByteSize => _window.Length * sizeof(double) + _convs.Sum(c => c.ByteSize) + _inputGates.ByteSize + _recurrentGates.ByteSize;
-
-    /// <summary>A fresh STFT (it owns scratch: one per workspace).</summary>
+    /// <summary>A fresh STFT (it owns scratch: one per thread of a pass).</summary>
     public SileroVadStft CreateStft() => new(_window);
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace Hark.Audio.Vad;
 /// <c>w[n]·cos(2πkn/256)</c> and imaginary part <c>−w[n]·sin(2πkn/256)</c> (checked at load by
 /// <see cref="WindowOf"/>), so the 4 × 258 × 256 product per frame becomes FFTs of windowed samples: two real windows
 /// per complex transform, <see cref="Vector{T}"/> lanes of transforms at once, in float64. Owns its scratch: one per
-/// workspace.
+/// thread.
 /// </summary>
 internal sealed unsafe class SileroVadStft(double[] window)
 {

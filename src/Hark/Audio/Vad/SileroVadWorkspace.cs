@@ -1,7 +1,7 @@
 namespace Hark.Audio.Vad;
 
 /// <summary>
-/// Buffers for encoding a block of up to <see cref="Capacity"/> frames (about 13 KB per frame), allocated once on the
+/// Buffers for encoding a block of up to <see cref="Capacity"/> frames (about 16 KB per frame), allocated once on the
 /// pinned heap so a block allocates nothing and the products can take pointers.
 /// </summary>
 internal sealed unsafe class SileroVadWorkspace
@@ -53,15 +53,11 @@ internal sealed unsafe class SileroVadWorkspace
     /// <summary>LSTM input gates, 512 per frame.</summary>
     public float* Gates { get; }
 
-    /// <summary>Total bytes held.</summary>
-    public long ByteSize { get; private set; }
-
     private float* Allocate(int floats)
     {
         // Pinned-heap arrays live as long as this object; the pointers stay valid without a handle.
         var array = GC.AllocateArray<float>(floats, pinned: true);
         _arrays.Add(array);
-        ByteSize += (long)floats * sizeof(float);
         return (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array));
     }
 

@@ -25,7 +25,6 @@ internal sealed unsafe class VadMatrix
     public VadMatrix(ReadOnlySpan<float> w, int n, int k, ReadOnlySpan<float> bias = default)
     {
         if (w.Length != n * k) throw new ArgumentException($"{w.Length} values do not fill [{n}, {k}]", nameof(w));
-        N = n;
         K = k;
         Panels = (n + NR - 1) / NR;
         _panels = GC.AllocateArray<float>(Panels * NR * k, pinned: true);
@@ -36,9 +35,6 @@ internal sealed unsafe class VadMatrix
         bias.CopyTo(_bias);
     }
 
-    /// <summary>Output columns.</summary>
-    public int N { get; }
-
     /// <summary>Inputs per output.</summary>
     public int K { get; }
 
@@ -47,9 +43,6 @@ internal sealed unsafe class VadMatrix
 
     /// <summary>Row stride an output buffer needs (whole panels).</summary>
     public int PaddedN => Panels * NR;
-
-    /// <summary>Bytes of the packed weight and bias.</summary>
-    public long ByteSize => ((long)_panels.Length + _bias.Length) * sizeof(float);
 
     /// <summary>
     /// <c>Y[r, :] = X[r, :]·Wᵀ + b</c> (then ReLU when <paramref name="relu"/>) for <paramref name="m"/> rows; Y needs
@@ -123,7 +116,7 @@ internal sealed unsafe class VadMatrix
 
     /// <summary>
     /// One row: <c>y = x·Wᵀ + addend</c> (the bias is not added). Four panels at a time keep eight FMA chains in
-    /// flight; each output is still one chain over k in order, as in <see cref="Multiply"/>. <see cref="N"/> must be a
+    /// flight; each output is still one chain over k in order, as in <see cref="Multiply"/>. The output count must be a
     /// multiple of 64.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
