@@ -13,6 +13,45 @@ namespace Hark.Bench;
 /// </summary>
 internal static class DecoderProfile
 {
+    /// <summary>
+    /// <c>profile --align 224</c>: word timestamps' alignment pass (one step over that many tokens of one window, logits
+    /// at every text position, openai's fallback alignment heads recorded), op by op on one thread.
+    /// </summary>
+    public static int Align(WhisperConfig config, string preset, int tokens, string managed)
+    {
+        var (precision, kernel) = BenchSuites.ParseManaged(managed.Split(',')[0]);
+        var mel = new float[config.NumMelBins * config.MelFrames];
+        for (var i = 0; i < mel.Length; i++) mel[i] = MathF.Sin(i * 0.013f) * 0.8f;
+        using var weights = new RandomWhisperWeights(config, 1);
+        var timing = new TimingBackend(new CpuBackend(1, kernel));
+        using var engine = ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = 1, Precision = precision, Int8Kernel = kernel }, timing);
+        using var audio = engine.Encode(mel, 1);
+        var heads = new List<(int, int)>();
+        for (var l = config.DecoderLayers / 2; l < config.DecoderLayers; l++)
+            for (var h = 0; h < config.DecoderAttentionHeads; h++) heads.Add((l, h));
+        var feed = Enumerable.Range(0, tokens).Select(i => i == 0 ? 50258 % config.VocabSize : (i * 37) % 50000).ToArray();
+        var positions = Enumerable.Range(3, tokens - 4).ToArray();
+        var logits = new float[positions.Length * config.VocabSize];
+        double total = 0;
+        for (var round = 0; round < 2; round++)
+        {
+            timing.Reset();
+            var start = ThreadCpuClock.NowMs();
+            using var session = engine.StartDecoder(audio, [0], new DecoderSessionOptions { AlignmentHeads = heads, MaxLength = tokens });
+            var started = ThreadCpuClock.NowMs();
+            session.Step(feed, tokens, logits, positions);
+            var stepped = ThreadCpuClock.NowMs();
+            _ = session.AlignmentWeights;
+            total = ThreadCpuClock.NowMs() - start;
+            Console.WriteLine($"start {started - start:F1} ms, step {stepped - started:F1} ms, snapshot {total - (stepped - start):F1} ms");
+        }
+        Console.WriteLine($"preset {preset}, {managed}, alignment pass over {tokens} tokens, {heads.Count} heads recorded; 1 thread, CPU ms (second of two)");
+        foreach (var (op, ms) in timing.Totals.OrderByDescending(p => p.Value))
+            Console.WriteLine($"{op,-34}{ms,10:F1} ({100 * ms / total:F0} %)");
+        Console.WriteLine($"{"whole pass",-34}{total,10:F1}");
+        return 0;
+    }
+
     public static int Run(WhisperConfig config, string preset, string sequenceList, string managed, int steps, int threads)
     {
         var (precision, kernel) = BenchSuites.ParseManaged(managed.Split(',')[0]);

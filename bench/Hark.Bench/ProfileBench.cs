@@ -29,6 +29,8 @@ internal static class ProfileBench
         }
         var preset = Arg("--preset", "tiny");
         var config = WhisperPresets.Get(preset);
+        if (Array.IndexOf(args, "--align") >= 0)
+            return Task.FromResult(DecoderProfile.Align(config, preset, int.Parse(Arg("--align", "224"), CultureInfo.InvariantCulture), Arg("--managed", "fp32")));
         if (Array.IndexOf(args, "--decoder") >= 0) return Task.FromResult(DecoderProfile.Run(config, preset, Arg("--decoder", "1,8"), Arg("--managed", "fp32"),
             int.Parse(Arg("--steps", "64"), CultureInfo.InvariantCulture), int.Parse(Arg("--threads", "2"), CultureInfo.InvariantCulture)));
         var windows = int.Parse(Arg("--windows", "2"), CultureInfo.InvariantCulture);

@@ -53,8 +53,7 @@ internal static class WordsBench
             using var weights = new RandomWhisperWeights(config, 7);
             using var engine = ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = threads });
             await using var model = new WhisperModel(engine, tokenizer, GenerationConfigDefaults.ForModel(config));
-            var plain = await Measure(model, audio, words: false, runs);
-            var timed = await Measure(model, audio, words: true, runs);
+            var (plain, timed) = await Measure(model, audio, runs);
             var wallCost = 100 * (timed.Wall / timed.Windows / (plain.Wall / plain.Windows) - 1);
             var cpuCost = 100 * (timed.Cpu / timed.Windows / (plain.Cpu / plain.Windows) - 1);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -68,24 +67,33 @@ internal static class WordsBench
         return 0;
     }
 
-    private static async Task<(double Wall, double Cpu, int Windows)> Measure(WhisperModel model, string audio, bool words, int runs)
+    /// <summary>Plain and word-timestamp runs alternate (after one warm-up of each), so both see the same machine:
+    /// on a shared VM, two blocks of runs one after the other measure the neighbours as much as the feature.</summary>
+    private static async Task<((double Wall, double Cpu, int Windows) Plain, (double Wall, double Cpu, int Windows) Words)> Measure(
+        WhisperModel model, string audio, int runs)
     {
-        var options = new TranscriptionOptions { Language = "en", BeamSize = null, Temperatures = [0f], WordTimestamps = words };
+        var options = new TranscriptionOptions { Language = "en", BeamSize = null, Temperatures = [0f] };
+        var withWords = options with { WordTimestamps = true };
         using var self = Process.GetCurrentProcess();
-        var windows = (await model.TranscribeAsync(audio, options).ToResultAsync()).Segments.Select(s => s.Seek).Distinct().Count(); // warm-up
-        var walls = new List<double>();
-        var cpus = new List<double>();
-        for (var r = 0; r < runs; r++)
+        var plainWindows = (await model.TranscribeAsync(audio, options).ToResultAsync()).Segments.Select(s => s.Seek).Distinct().Count(); // warm-up
+        var wordWindows = (await model.TranscribeAsync(audio, withWords).ToResultAsync()).Segments.Select(s => s.Seek).Distinct().Count();
+        List<double> plainWalls = [], plainCpus = [], wordWalls = [], wordCpus = [];
+        async Task Once(TranscriptionOptions o, List<double> walls, List<double> cpus)
         {
             self.Refresh();
             var cpu0 = self.TotalProcessorTime.TotalSeconds;
             var sw = Stopwatch.StartNew();
-            await model.TranscribeAsync(audio, options).ToResultAsync();
+            await model.TranscribeAsync(audio, o).ToResultAsync();
             walls.Add(sw.Elapsed.TotalSeconds);
             self.Refresh();
             cpus.Add(self.TotalProcessorTime.TotalSeconds - cpu0);
         }
-        return (Median(walls), Median(cpus), Math.Max(1, windows));
+        for (var r = 0; r < runs; r++)
+        {
+            await Once(options, plainWalls, plainCpus);
+            await Once(withWords, wordWalls, wordCpus);
+        }
+        return ((Median(plainWalls), Median(plainCpus), Math.Max(1, plainWindows)), (Median(wordWalls), Median(wordCpus), Math.Max(1, wordWindows)));
     }
 
     private static double Median(List<double> values)

@@ -24,7 +24,7 @@ internal sealed unsafe class NativeBuffer : IDisposable
     }
 
     private const long HugePage = 2 << 20;
-    private const long HugePageThreshold = 8 * HugePage;
+    private const long HugePageThreshold = 2 * HugePage;
 
     /// <summary>
     /// Large tensors (weights, cross-attention K/V) are streamed end to end at every decoder step: with 4 KiB pages

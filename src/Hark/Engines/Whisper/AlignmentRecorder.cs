@@ -20,7 +20,9 @@ internal sealed class AlignmentRecorder : IDisposable
     private readonly int _positions;
     private int _capacity;
     private float[] _history;
-    private float[] _spare;
+    private float[] _spare = [];
+    private readonly bool _layerOrdered;
+    private bool _handedOut;
     private float[] _step = [];
     private int _stepSequences;
 
@@ -50,8 +52,10 @@ internal sealed class AlignmentRecorder : IDisposable
         _maxLength = maxLength;
         _positions = positions;
         _capacity = sequences;
-        _history = new float[(long)_headCount * sequences * maxLength * positions];
-        _spare = new float[_history.Length];
+        // Uninitialised: every row is written by a step before a snapshot or a reorder reads it. Word timestamps'
+        // alignment pass records tens of MB here, so zeroing it (and a spare only beams need) is not free.
+        _history = GC.AllocateUninitializedArray<float>(checked((int)((long)_headCount * sequences * maxLength * positions)));
+        _layerOrdered = Enumerable.Range(0, heads.Count).All(i => i == 0 || heads[i].Layer >= heads[i - 1].Layer);
     }
 
     public ReadOnlySpan<int> HeadsOfLayer(int layer) => _headsByLayer[layer];
@@ -75,7 +79,14 @@ internal sealed class AlignmentRecorder : IDisposable
     {
         var perHead = sequences * tokens;
         var need = (long)_headCount * perHead * _positions;
-        if (_step.Length < need) _step = new float[need];
+        if (_layerOrdered && start == 0 && tokens == _maxLength && sequences == _capacity && sequences == _stepSequences)
+        {
+            // The whole history in one step (the alignment pass) with heads listed layer by layer: the step's layout is
+            // the history's, so it downloads in place.
+            _backend.Download(TensorView.Of(_device!, 0, _headCount * perHead), _history.AsSpan(0, (int)need));
+            return;
+        }
+        if (_step.Length < need) _step = GC.AllocateUninitializedArray<float>((int)need);
         _backend.Download(TensorView.Of(_device!, 0, _headCount * perHead), _step.AsSpan(0, (int)need));
         for (var layer = 0; layer < _slotsByLayer.Length; layer++)
         {
@@ -101,18 +112,31 @@ internal sealed class AlignmentRecorder : IDisposable
     {
         var count = sourceRows.Length;
         var capacity = Math.Max(count, _capacity);
-        if (_spare.Length < (long)_headCount * capacity * _maxLength * _positions) _spare = new float[(long)_headCount * capacity * _maxLength * _positions];
+        if (_spare.Length < (long)_headCount * capacity * _maxLength * _positions)
+            _spare = GC.AllocateUninitializedArray<float>(checked((int)((long)_headCount * capacity * _maxLength * _positions)));
         for (var h = 0; h < _headCount; h++)
             for (var i = 0; i < count; i++)
                 Array.Copy(_history, (((long)h * _capacity) + sourceRows[i]) * _maxLength * _positions,
                     _spare, (((long)h * capacity) + i) * _maxLength * _positions, (long)length * _positions);
         (_history, _spare) = (_spare, _history);
+        if (_handedOut) _spare = []; // the caller's view of the old history must not become scratch
+        _handedOut = false;
         _capacity = capacity;
     }
 
-    public float[] Snapshot(int sequences, int length)
+    /// <summary>
+    /// The history as <c>[heads, sequences, length, positions]</c>. A full history (the alignment pass: every row of every
+    /// sequence written) is that layout already and is handed out without a copy: no later step can write it (the
+    /// session is full) and a reorder moves to another array.
+    /// </summary>
+    public ReadOnlyMemory<float> Snapshot(int sequences, int length)
     {
-        var result = new float[(long)_headCount * sequences * length * _positions];
+        if (sequences == _capacity && length == _maxLength)
+        {
+            _handedOut = true;
+            return _history.AsMemory(0, _headCount * sequences * length * _positions);
+        }
+        var result = GC.AllocateUninitializedArray<float>(checked((int)((long)_headCount * sequences * length * _positions))); // every row copied below
         for (var h = 0; h < _headCount; h++)
             for (var s = 0; s < sequences; s++)
                 Array.Copy(_history, (((long)h * _capacity) + s) * _maxLength * _positions,

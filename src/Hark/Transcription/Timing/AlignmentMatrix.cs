@@ -31,7 +31,7 @@ internal static class AlignmentMatrix
         if (firstRow < 0 || rowCount < 0 || firstRow + rowCount > length) throw new ArgumentOutOfRangeException(nameof(rowCount));
         // Single precision, vectorised, row-major: torch does these steps in float32 too (openai's weights are float32),
         // and a window of tiny's fallback heads is 12 × 228 × 1500 values per pass.
-        var w = new float[(long)heads * length * frames];
+        var w = GC.AllocateUninitializedArray<float>(checked((int)((long)heads * length * frames))); // every row written below
         for (var row = 0; row < heads * length; row++)
         {
             var source = weights.Slice(row * positions, frames);
