@@ -20,9 +20,10 @@ internal sealed unsafe class NativeBuffer : IDisposable
         ByteSize = bytes;
         _base = NativeMemory.AllocZeroed((nuint)(bytes + 2 * Alignment));
         _aligned = (byte*)(((nuint)_base + Alignment - 1) & ~(nuint)(Alignment - 1));
-        if (bytes >= HugePageThreshold && OperatingSystem.IsLinux()) AdviseHugePages(_base, bytes + 2 * Alignment);
+        if (bytes >= HugePageThreshold && OperatingSystem.IsLinux() && !_adviceUnavailable) AdviseHugePages(_base, bytes + 2 * Alignment);
     }
 
+    private static bool _adviceUnavailable;
     private const long HugePage = 2 << 20;
     private const long HugePageThreshold = 2 * HugePage;
 
@@ -35,7 +36,15 @@ internal sealed unsafe class NativeBuffer : IDisposable
     {
         var first = ((long)start + HugePage - 1) & ~(HugePage - 1);
         var last = ((long)start + bytes) & ~(HugePage - 1);
-        if (last > first) _ = madvise((void*)first, (nuint)(last - first), 14 /* MADV_HUGEPAGE */);
+        if (last <= first) return;
+        try
+        {
+            _ = madvise((void*)first, (nuint)(last - first), 14 /* MADV_HUGEPAGE */);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _adviceUnavailable = true; // a C library without madvise under this name: 4 KiB pages, as before
+        }
     }
 
     [DllImport("libc", SetLastError = false)]
