@@ -62,11 +62,7 @@ internal sealed class BatchedStrategy(TranscriptionPipeline pipeline, int batchS
                 return segments;
             }, cancellationToken).ConfigureAwait(false);
 
-            foreach (var s in perWindow.SelectMany(w => w))
-            {
-                var empty = s.Start == s.End || string.IsNullOrWhiteSpace(s.Text);
-                yield return empty ? s with { Id = segmentCount++, Text = "", Tokens = [], Words = s.Words is null ? null : [] } : s with { Id = segmentCount++ };
-            }
+            foreach (var s in perWindow.SelectMany(w => w)) yield return s.Numbered(segmentCount++);
             progress?.Report(new TranscriptionProgress(Math.Min(run.Mel.ContentFrames, chunk[^1].End) / 100.0, run.Mel.Duration));
         }
     }

@@ -18,4 +18,11 @@ public sealed record Segment(
     /// <summary>The words with their times when <see cref="TranscriptionOptions.WordTimestamps"/> is on (empty for a
     /// segment without text); null otherwise.</summary>
     public IReadOnlyList<WordTiming>? Words { get; init; }
+
+    /// <summary>This segment as number <paramref name="id"/> of the transcript; instantaneous or textless segments are
+    /// kept but emptied (no text, tokens or words), as openai does.</summary>
+    internal Segment Numbered(int id) =>
+        Start == End || string.IsNullOrWhiteSpace(Text)
+            ? this with { Id = id, Text = "", Tokens = [], Words = Words is null ? null : [] }
+            : this with { Id = id };
 }

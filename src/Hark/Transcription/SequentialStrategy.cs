@@ -98,12 +98,7 @@ internal sealed class SequentialStrategy(TranscriptionPipeline pipeline) : IWind
             }
 
             var emitted = new List<Segment>(current.Count);
-            foreach (var s in current)
-            {
-                // Instantaneous or textless segments are kept but emptied, as openai does.
-                var empty = s.Start == s.End || string.IsNullOrWhiteSpace(s.Text);
-                emitted.Add(empty ? s with { Id = segmentCount++, Text = "", Tokens = [], Words = s.Words is null ? null : [] } : s with { Id = segmentCount++ });
-            }
+            foreach (var s in current) emitted.Add(s.Numbered(segmentCount++));
             foreach (var s in emitted) allTokens.AddRange(s.Tokens);
             if (!options.ConditionOnPreviousText || result.Temperature > options.PromptResetOnTemperature)
                 promptResetSince = allTokens.Count; // do not feed the prompt tokens if a high temperature was used

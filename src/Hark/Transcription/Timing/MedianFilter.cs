@@ -27,12 +27,12 @@ internal static class MedianFilter
         if (values.Length % columns != 0) throw new ArgumentException($"{values.Length} values are not whole rows of {columns}", nameof(values));
         var pad = width / 2;
         if (columns <= pad) return;
-        var padded = new float[columns + 2 * pad + Vector<float>.Count];
+        var padded = new float[columns + 2 * pad];
         var window = new float[width];
         for (var start = 0; start < values.Length; start += columns)
         {
             var row = values.Slice(start, columns);
-            for (var k = 0; k < columns + 2 * pad; k++) padded[k] = row[Reflect(k - pad, columns)];
+            for (var k = 0; k < padded.Length; k++) padded[k] = row[Reflect(k - pad, columns)];
             var c = 0;
             if (width == NetworkWidth && !row.ContainsAnyExceptInRange(float.NegativeInfinity, float.PositiveInfinity))
                 c = Median7(padded, row);
