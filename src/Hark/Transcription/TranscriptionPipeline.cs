@@ -121,7 +121,7 @@ internal sealed class TranscriptionPipeline
             Console.Error.WriteLine("warning: " + AlignmentHeads.FallbackWarning);
         var sot = PromptBuilder.Build(_tokenizer.Special, plan.Attempts[0] with { Prompt = null, Prefix = null, Hotwords = null, WithoutTimestamps = false },
             _engine.Config.MaxTargetPositions, 0, out _);
-        var aligner = new WordAligner(_tokenizer, splitter, heads, _engine.Config.VocabSize);
+        var aligner = new WordAligner(_tokenizer, splitter, heads, _engine.Config.VocabSize, _engine.Description.Threads);
         return new WindowWordTimer(aligner, sot, plan.Language, _tokenizer.Special.EndOfText, plan.Options.PrependPunctuations, plan.Options.AppendPunctuations);
     }
 

@@ -54,7 +54,7 @@ internal sealed class AlignmentRecorder : IDisposable
         _capacity = sequences;
         // Uninitialised: every row is written by a step before a snapshot or a reorder reads it. Word timestamps'
         // alignment pass records tens of MB here, so zeroing it (and a spare only beams need) is not free.
-        _history = GC.AllocateUninitializedArray<float>(checked((int)((long)_headCount * sequences * maxLength * positions)));
+        _history = ScratchArrays<float>.Rent(checked((int)((long)_headCount * sequences * maxLength * positions)));
         _layerOrdered = Enumerable.Range(0, heads.Count).All(i => i == 0 || heads[i].Layer >= heads[i - 1].Layer);
     }
 
@@ -106,6 +106,9 @@ internal sealed class AlignmentRecorder : IDisposable
     {
         _device?.Dispose();
         _device = null;
+        if (!_handedOut && _history.Length > 0) ScratchArrays<float>.Return(_history);
+        if (_spare.Length > 0) ScratchArrays<float>.Return(_spare);
+        (_history, _spare) = ([], []);
     }
 
     public void Reorder(ReadOnlySpan<int> sourceRows, int length)
@@ -113,7 +116,10 @@ internal sealed class AlignmentRecorder : IDisposable
         var count = sourceRows.Length;
         var capacity = Math.Max(count, _capacity);
         if (_spare.Length < (long)_headCount * capacity * _maxLength * _positions)
-            _spare = GC.AllocateUninitializedArray<float>(checked((int)((long)_headCount * capacity * _maxLength * _positions)));
+        {
+            if (_spare.Length > 0) ScratchArrays<float>.Return(_spare);
+            _spare = ScratchArrays<float>.Rent(checked((int)((long)_headCount * capacity * _maxLength * _positions)));
+        }
         for (var h = 0; h < _headCount; h++)
             for (var i = 0; i < count; i++)
                 Array.Copy(_history, (((long)h * _capacity) + sourceRows[i]) * _maxLength * _positions,
@@ -127,7 +133,8 @@ internal sealed class AlignmentRecorder : IDisposable
     /// <summary>
     /// The history as <c>[heads, sequences, length, positions]</c>. A full history (the alignment pass: every row of every
     /// sequence written) is that layout already and is handed out without a copy: no later step can write it (the
-    /// session is full) and a reorder moves to another array.
+    /// session is full) and a reorder moves to another array. Either way the array is the caller's, who may give it to
+    /// <see cref="ScratchArrays{T}"/> when done.
     /// </summary>
     public ReadOnlyMemory<float> Snapshot(int sequences, int length)
     {
@@ -136,11 +143,12 @@ internal sealed class AlignmentRecorder : IDisposable
             _handedOut = true;
             return _history.AsMemory(0, _headCount * sequences * length * _positions);
         }
-        var result = GC.AllocateUninitializedArray<float>(checked((int)((long)_headCount * sequences * length * _positions))); // every row copied below
+        var size = checked((int)((long)_headCount * sequences * length * _positions));
+        var result = ScratchArrays<float>.Rent(size); // every row copied below
         for (var h = 0; h < _headCount; h++)
             for (var s = 0; s < sequences; s++)
                 Array.Copy(_history, (((long)h * _capacity) + s) * _maxLength * _positions,
                     result, (((long)h * sequences) + s) * length * _positions, (long)length * _positions);
-        return result;
+        return result.AsMemory(0, size);
     }
 }

@@ -1,3 +1,6 @@
+using System.Numerics;
+using Hark.Engines;
+
 namespace Hark.Transcription.Timing;
 
 /// <summary>
@@ -9,16 +12,22 @@ internal static class Dtw
     /// <summary>The path through <paramref name="cost"/> (<c>[rows, columns]</c> row-major) as parallel index arrays.</summary>
     /// <remarks>Accumulated costs are kept in single precision and ties resolved as openai does (diagonal only when strictly
     /// cheapest, then down, else right), so paths are the same even where costs tie.</remarks>
-    public static (int[] Rows, int[] Columns) Path(ReadOnlySpan<double> cost, int rows, int columns)
+    public static (int[] Rows, int[] Columns) Path(ReadOnlySpan<double> cost, int rows, int columns) => Path<double>(cost, rows, columns);
+
+    /// <summary>The path through <paramref name="cost"/> given in single precision (each cost widened exactly to double).</summary>
+    public static (int[] Rows, int[] Columns) Path(ReadOnlySpan<float> cost, int rows, int columns) => Path<float>(cost, rows, columns);
+
+    private static (int[] Rows, int[] Columns) Path<T>(ReadOnlySpan<T> cost, int rows, int columns) where T : unmanaged, INumberBase<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
         if (cost.Length != (long)rows * columns) throw new ArgumentException($"{cost.Length} costs for {rows}×{columns}", nameof(cost));
         int n = rows, m = columns, stride = m + 1;
-        var total = new float[(n + 1) * stride];
-        var trace = new sbyte[(n + 1) * stride];
-        Array.Fill(total, float.PositiveInfinity);
-        Array.Fill(trace, (sbyte)-1);
+        var cells = (n + 1) * stride;
+        var total = ScratchArrays<float>.Rent(cells);
+        var trace = ScratchArrays<sbyte>.Rent(cells);
+        total.AsSpan(0, cells).Fill(float.PositiveInfinity);
+        trace.AsSpan(0, cells).Fill(-1);
         total[0] = 0;
         for (var j = 1; j <= m; j++)
         {
@@ -30,11 +39,19 @@ internal static class Dtw
                 if (c0 < c1 && c0 < c2) (c, t) = (c0, 0);
                 else if (c1 < c0 && c1 < c2) (c, t) = (c1, 1);
                 else (c, t) = (c2, 2);
-                total[i * stride + j] = (float)(cost[(i - 1) * m + j - 1] + c);
+                total[i * stride + j] = (float)(double.CreateTruncating(cost[(i - 1) * m + j - 1]) + c);
                 trace[i * stride + j] = t;
             }
         }
-        return Backtrace(trace, n, m);
+        ScratchArrays<float>.Return(total);
+        try
+        {
+            return Backtrace(trace, n, m);
+        }
+        finally
+        {
+            ScratchArrays<sbyte>.Return(trace);
+        }
     }
 
     private static (int[] Rows, int[] Columns) Backtrace(sbyte[] trace, int n, int m)

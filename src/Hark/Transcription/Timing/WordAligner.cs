@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Numerics.Tensors;
 using Hark.Decoding;
 using Hark.Engines;
@@ -11,7 +12,7 @@ namespace Hark.Transcription.Timing;
 /// (<see cref="AlignmentMatrix"/>) goes through <see cref="Dtw"/>, and the path's jumps to the next token give each
 /// token's start, grouped into the tokenizer's words.
 /// </summary>
-internal sealed class WordAligner(IDecodingTokenizer tokenizer, IWordSplitter splitter, AlignmentHeads heads, int vocabSize)
+internal sealed class WordAligner(IDecodingTokenizer tokenizer, IWordSplitter splitter, AlignmentHeads heads, int vocabSize, int threads = 1)
 {
     /// <summary>Time of one encoder position: 20 ms.</summary>
     private const double TokensPerSecond = 50.0;
@@ -31,7 +32,7 @@ internal sealed class WordAligner(IDecodingTokenizer tokenizer, IWordSplitter sp
         var texts = textTokens.Count;
         var positions = Enumerable.Range(sot, texts).ToArray();
         // Pooled: a window's logits are tens of MB, needed only until the probabilities are read.
-        var logits = ArrayPool<float>.Shared.Rent(checked(texts * vocabSize));
+        var logits = ScratchArrays<float>.Rent(checked(texts * vocabSize));
         ReadOnlyMemory<float> weights;
         double[] probabilities;
         try
@@ -41,17 +42,29 @@ internal sealed class WordAligner(IDecodingTokenizer tokenizer, IWordSplitter sp
                 session.Step(tokens, length, logits.AsSpan(0, texts * vocabSize), positions);
                 weights = session.AlignmentWeights; // a snapshot the session no longer needs
             }
-            probabilities = TokenProbabilities(logits.AsSpan(0, texts * vocabSize), textTokens, special.EndOfText);
+            probabilities = TokenProbabilities(logits, texts * vocabSize, textTokens, special.EndOfText, threads);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(logits);
+            ScratchArrays<float>.Return(logits);
         }
         var recorded = weights.Length / (heads.Pairs.Count * length);
-        var matrix = AlignmentMatrix.Build(weights.Span, heads.Pairs.Count, length, recorded, frames, sot, texts + 1);
-        var cost = new double[matrix.Length];
-        for (var i = 0; i < cost.Length; i++) cost[i] = -matrix[i];
-        var (rows, columns) = Dtw.Path(cost, texts + 1, frames);
+        var cells = (texts + 1) * frames;
+        var matrix = ScratchArrays<float>.Rent(cells);
+        int[] rows, columns;
+        try
+        {
+            AlignmentMatrix.Build(weights.Span, heads.Pairs.Count, length, recorded, frames, sot, texts + 1, matrix.AsSpan(0, cells), threads: threads);
+            // The history is ours now (a snapshot the session gave up): back to the pool for the next window.
+            if (MemoryMarshal.TryGetArray(weights, out var history) && history.Array is { } array) ScratchArrays<float>.Return(array);
+            var cost = matrix.AsSpan(0, cells);
+            TensorPrimitives.Negate(cost, cost); // DTW finds the cheapest path; the matrix scores alignment
+            (rows, columns) = Dtw.Path((ReadOnlySpan<float>)cost, texts + 1, frames);
+        }
+        finally
+        {
+            ScratchArrays<float>.Return(matrix);
+        }
         var (words, wordTokens) = splitter.SplitToWordTokens([.. textTokens, special.EndOfText], language);
         return FromPath(rows, columns, words, wordTokens, probabilities);
     }
@@ -85,27 +98,32 @@ internal sealed class WordAligner(IDecodingTokenizer tokenizer, IWordSplitter sp
     }
 
     // Softmax over the text vocabulary (ids below end-of-text) at each position, read at the token that follows; in
-    // single precision with vectorised exponentials, as openai's float32 softmax (224 rows × 50 257 per window).
-    private static double[] TokenProbabilities(ReadOnlySpan<float> logits, IReadOnlyList<int> textTokens, int eot)
+    // single precision with vectorised exponentials, as openai's float32 softmax (224 rows × 50 257 per window), rows
+    // shared between threads.
+    private static double[] TokenProbabilities(float[] logits, int count, IReadOnlyList<int> textTokens, int eot, int threads)
     {
-        var vocab = logits.Length / textTokens.Count;
+        var vocab = count / textTokens.Count;
         var result = new double[textTokens.Count];
-        var exponentials = ArrayPool<float>.Shared.Rent(eot);
-        try
+        var parts = Math.Clamp(threads, 1, textTokens.Count);
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
-            var e = exponentials.AsSpan(0, eot);
-            for (var i = 0; i < textTokens.Count; i++)
+            var exponentials = ArrayPool<float>.Shared.Rent(eot);
+            try
             {
-                var row = logits.Slice(i * vocab, eot);
-                TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), e);
-                TensorPrimitives.Exp(e, e);
-                result[i] = e[textTokens[i]] / TensorPrimitives.Sum(e);
+                var e = exponentials.AsSpan(0, eot);
+                for (var i = part * textTokens.Count / parts; i < (part + 1) * textTokens.Count / parts; i++)
+                {
+                    var row = logits.AsSpan(i * vocab, eot);
+                    TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), e);
+                    TensorPrimitives.Exp(e, e);
+                    result[i] = e[textTokens[i]] / TensorPrimitives.Sum(e);
+                }
             }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(exponentials);
-        }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(exponentials);
+            }
+        });
         return result;
     }
 }

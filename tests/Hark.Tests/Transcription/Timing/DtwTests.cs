@@ -84,4 +84,19 @@ public sealed class DtwTests
             }
         return best[n - 1, m - 1];
     }
+
+    [Fact]
+    public void Single_precision_costs_give_the_path_of_the_same_costs_in_double()
+    {
+        // The aligner hands over its float32 matrix (negated in place); openai's cost is that matrix widened to double.
+        Gen.Int[1, 12].SelectMany(n => Gen.Int[1, 40].SelectMany(m => Gen.Float[-3f, 3f].Array[n * m].Select(c => (n, m, c))))
+            .Sample(t =>
+            {
+                var (n, m, cells) = t;
+                var (floatRows, floatColumns) = Dtw.Path((ReadOnlySpan<float>)cells, n, m);
+                var (doubleRows, doubleColumns) = Dtw.Path([.. cells.Select(c => (double)c)], n, m);
+                Assert.Equal(doubleRows, floatRows);
+                Assert.Equal(doubleColumns, floatColumns);
+            });
+    }
 }
