@@ -43,6 +43,10 @@ public sealed class DecodingTask
     /// <summary>The prompt every sequence starts from.</summary>
     public IReadOnlyList<int> InitialTokens => _initialTokens;
 
+    /// <summary>The prompt of a window whose options differ from this task's in <see cref="DecodingOptions.Prompt"/> only.</summary>
+    internal int[] InitialTokensFor(IReadOnlyList<int>? prompt) =>
+        PromptBuilder.Build(_special, _options with { Prompt = prompt }, _contextLength, _sampleLen, out _);
+
     /// <summary>Index of the first sampled token.</summary>
     public int SampleBegin { get; }
 
@@ -70,9 +74,28 @@ public sealed class DecodingTask
     /// </summary>
     internal IReadOnlyList<DecodingResult> Run(IDecoderSessionFactory decoder, ReadOnlySpan<int> windows, IReadOnlyList<int>? seeds,
         CancellationToken cancellationToken)
+        => Run(decoder, windows, seeds, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Run(IDecoderSessionFactory, ReadOnlySpan{int}, IReadOnlyList{int}?, CancellationToken)"/>, each window
+    /// starting from its own prompt (<see cref="InitialTokensFor"/>: options that differ from this task's in the previous
+    /// text only), all of the length of <see cref="InitialTokens"/>, so that windows of different recordings share every
+    /// decoder step and each still gets the tokens it gets alone.
+    /// </summary>
+    internal IReadOnlyList<DecodingResult> Run(IDecoderSessionFactory decoder, ReadOnlySpan<int> windows, IReadOnlyList<int>? seeds,
+        IReadOnlyList<int[]>? initialTokens, CancellationToken cancellationToken)
     {
         var n = windows.Length;
         if (seeds is not null && seeds.Count != n) throw new ArgumentException("one seed per window is needed", nameof(seeds));
+        if (initialTokens is not null)
+        {
+            if (initialTokens.Count != n) throw new ArgumentException("one prompt per window is needed", nameof(initialTokens));
+            foreach (var prompt in initialTokens)
+            {
+                if (prompt.Length != _initialTokens.Length || prompt[_sotIndex] != _special.StartOfTranscript)
+                    throw new ArgumentException($"every prompt must be {_initialTokens.Length} tokens with start-of-transcript at {_sotIndex}", nameof(initialTokens));
+            }
+        }
         if (n == 0) return [];
         var language = _options.Language ?? "en";
         var rows = n * _groupSize;
@@ -80,7 +103,7 @@ public sealed class DecodingTask
         var audioIndex = new int[rows];
         for (var r = 0; r < rows; r++)
         {
-            tokens[r] = _initialTokens;
+            tokens[r] = initialTokens?[r / _groupSize] ?? _initialTokens;
             audioIndex[r] = windows[r / _groupSize];
         }
 

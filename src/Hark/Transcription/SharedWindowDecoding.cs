@@ -5,9 +5,9 @@ namespace Hark.Transcription;
 
 /// <summary>
 /// Windows of different runs decoded together: they go through the encoder as one batch; at each fallback attempt the
-/// windows whose decoding options are equal (prompt, prefix, language, thresholds) share one decoder session when the
-/// attempt is deterministic (temperature 0: greedy or beam search), while sampled attempts decode alone so that each
-/// draws from its own seed. Each window follows its own plan's fallback rules, so every result is the one that window
+/// windows whose decoding options are equal but for the previous text (prefix, language, thresholds), with prompts of one
+/// length, share one decoder session, each row starting from its own prompt, when the attempt is deterministic
+/// (temperature 0: greedy or beam search), while sampled attempts decode alone so that each draws from its own seed. Each window follows its own plan's fallback rules, so every result is the one that window
 /// gets decoded alone (<see cref="TemperatureFallback"/>).
 /// </summary>
 internal static class SharedWindowDecoding
@@ -23,11 +23,11 @@ internal static class SharedWindowDecoding
         for (var attempt = 0; pending.Count > 0; attempt++)
         {
             var failed = new List<int>();
-            foreach (var (options, members) in Groups(work, pending, attempt))
+            foreach (var (task, members, prompts) in Groups(engine, tokenizer, work, pending, attempt))
             {
                 // Each window samples from its own seed, as it does decoded alone (TemperatureFallback.WindowSeed).
                 var seeds = members.Select(i => TemperatureFallback.WindowSeed(work[i].Run.Plan.Options.Seed, work[i].Window)).ToList();
-                var decoded = new DecodingTask(engine, tokenizer, options).Run(batch.Decoder, members.ToArray(), seeds, cancellationToken);
+                var decoded = task.Run(batch.Decoder, members.ToArray(), seeds, prompts, cancellationToken);
                 for (var j = 0; j < members.Count; j++)
                 {
                     var plan = work[members[j]].Run.Plan;
@@ -41,28 +41,41 @@ internal static class SharedWindowDecoding
         return results;
     }
 
-    /// <summary>The pending items at <paramref name="attempt"/>, grouped by equal options; sampled attempts alone.</summary>
-    private static List<(DecodingOptions Options, List<int> Members)> Groups(IReadOnlyList<WindowWork> work, List<int> pending, int attempt)
+    /// <summary>
+    /// The pending items at <paramref name="attempt"/>, grouped by options equal but for the previous text, whose prompts
+    /// have the same length (a recording's later windows carry its last 223 tokens: the same length for every recording
+    /// once it has that much text); sampled attempts alone.
+    /// </summary>
+    private static List<(DecodingTask Task, List<int> Members, List<int[]> Prompts)> Groups(IWhisperEngine engine, IDecodingTokenizer tokenizer,
+        IReadOnlyList<WindowWork> work, List<int> pending, int attempt)
     {
-        var groups = new List<(DecodingOptions Options, List<int> Members)>();
-        var shared = new Dictionary<DecodingOptions, List<int>>(DecodingOptionsComparer.Instance);
+        var groups = new List<(DecodingTask Task, List<int> Members, List<int[]> Prompts)>();
+        var shared = new Dictionary<DecodingOptions, Dictionary<int, int>>(DecodingOptionsComparer.Instance);
         foreach (var i in pending)
         {
             var options = work[i].PerWindow(work[i].Run.Plan.Attempts[attempt]);
             if (options.Temperature > 0)
             {
-                groups.Add((options, [i]));
+                var alone = new DecodingTask(engine, tokenizer, options);
+                groups.Add((alone, [i], [[.. alone.InitialTokens]]));
+                continue;
             }
-            else if (shared.TryGetValue(options, out var members))
+            var key = options with { Prompt = null };
+            if (!shared.TryGetValue(key, out var byLength)) shared.Add(key, byLength = []);
+            // The first window of a group builds the task; the others only their prompt, which must match its length.
+            if (groups.Count > 0 && byLength.Count > 0)
             {
-                members.Add(i);
+                var prompt = groups[byLength.First().Value].Task.InitialTokensFor(options.Prompt);
+                if (byLength.TryGetValue(prompt.Length, out var index))
+                {
+                    groups[index].Members.Add(i);
+                    groups[index].Prompts.Add(prompt);
+                    continue;
+                }
             }
-            else
-            {
-                members = [i];
-                shared.Add(options, members);
-                groups.Add((options, members));
-            }
+            var task = new DecodingTask(engine, tokenizer, options);
+            byLength.Add(task.InitialTokens.Count, groups.Count);
+            groups.Add((task, [i], [[.. task.InitialTokens]]));
         }
         return groups;
     }

@@ -108,6 +108,38 @@ public class WindowPipelineTests
         return segments;
     }
 
+    [Fact]
+    public void Windows_of_different_recordings_with_prompts_of_one_length_share_decoder_steps_and_decode_as_alone()
+    {
+        // A server's concurrent recordings: each later window carries its own previous text (here four tokens each).
+        var config = WhisperPresets.Get("test");
+        using var managed = ManagedEngine.Load(config, new RandomWhisperWeights(config, 7), new ManagedEngineOptions());
+        using var engine = new TimedEngine(managed);
+        var pipeline = new TranscriptionPipeline(engine, new TokenizerAdapter(Tokenizer.Value));
+        var mel = RandomModel.LongformMel();
+        using var run = pipeline.Prepare(mel, Greedy);
+        int[][] prompts = [[220, 1002, 3003, 4004], [1500, 2500, 3500, 4500], [7, 8, 9, 10]];
+        AudioWindow[] windows = [new(0, 3000), new(3000, 3000), new(6000, 3000)];
+        WindowWork Work(int i) => new(run, windows[i], o => o with { Prompt = prompts[i] });
+
+        engine.Reset();
+        var together = pipeline.DecodeTogether([.. Enumerable.Range(0, 3).Select(Work)], default);
+        var sharedSteps = engine.Timings.Steps;
+        var steps = new List<long>();
+        var alone = Enumerable.Range(0, 3).Select(i =>
+        {
+            engine.Reset();
+            var result = pipeline.DecodeTogether([Work(i)], default)[0];
+            steps.Add(engine.Timings.Steps);
+            return result;
+        }).ToList();
+
+        Assert.Equal(alone.Select(r => r.Tokens), together.Select(r => r.Tokens));
+        Assert.Equal(alone.Select(r => r.AvgLogprob), together.Select(r => r.AvgLogprob));
+        Assert.Equal(alone.Select(r => r.NoSpeechProb), together.Select(r => r.NoSpeechProb));
+        Assert.Equal(steps.Max(), sharedSteps); // one session: its steps are the longest window's, not the sum
+    }
+
     private static async Task<List<Segment>> Decode(TranscriptionPipeline pipeline, MelFeatures mel, IReadOnlyList<AudioWindow> windows, int batchSize)
     {
         using var run = pipeline.Prepare(mel, Greedy with { BatchSize = batchSize });
