@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Hark.Decoding;
 using Hark.Transcription;
@@ -6,14 +7,21 @@ namespace Hark.Serving;
 
 /// <summary>
 /// One model's scheduler: the windows that concurrent requests' sequential runs submit are gathered, up to
-/// <c>maxBatch</c> at a time, encoded as one batch and decoded together (windows with equal options share decoder
-/// sessions); each request keeps its own prompt, fallback and thresholds, so its result is the one it gets alone. A
-/// window whose client went away stops the batch at the next decoder step; the others are decoded again without it.
+/// <c>maxBatch</c> at a time, encoded as one batch and decoded together (windows with equal options and prompts of one
+/// length share a decoder session, and a backlog is batched by that key); each request keeps its own prompt, fallback
+/// and thresholds, so its result is the one it gets alone. A window whose client went away stops the batch at the next
+/// decoder step; the others are decoded again without it.
 /// </summary>
 internal sealed class WindowBatcher : IWindowScheduler, IAsyncDisposable
 {
-    // Windows of other active runs that arrive within this delay join the batch (their runs were splitting segments).
-    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(2);
+    // A batch runs to its end, so a window that misses it waits a whole batch. Before starting one that is not full, wait
+    // for the active runs' next windows (their runs are splitting segments: a few ms) and new requests' first ones
+    // (upload, audio decoding, log-mel: tens of ms), up to a twentieth of the last batch's time: at most 5 % of latency
+    // spent to fill slots that would otherwise run empty for the whole batch.
+    private static readonly TimeSpan MinGather = TimeSpan.FromMilliseconds(2);
+    private static readonly TimeSpan MaxGather = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(2);
+    private TimeSpan _lastBatch;
 
     private readonly WhisperModel _model;
     private readonly int _maxBatch;
@@ -38,7 +46,7 @@ internal sealed class WindowBatcher : IWindowScheduler, IAsyncDisposable
     /// <inheritdoc />
     public Task<DecodingResult> DecodeAsync(WindowWork work, CancellationToken cancellationToken)
     {
-        var item = new Item(work, new TaskCompletionSource<DecodingResult>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
+        var item = new Item(work, _model.ShareKey(work), new TaskCompletionSource<DecodingResult>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(item), this);
         return item.Done.Task;
     }
@@ -46,43 +54,76 @@ internal sealed class WindowBatcher : IWindowScheduler, IAsyncDisposable
     private async Task LoopAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<Item>(_maxBatch);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        var waiting = new List<Item>();
+        while (waiting.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            batch.Clear();
-            Drain(reader, batch);
-            if (batch.Count < _maxBatch && batch.Count < _activeRuns())
+            Drain(reader, waiting);
+            var gather = Stopwatch.StartNew();
+            var limit = TimeSpan.FromTicks(Math.Clamp(_lastBatch.Ticks / 20, MinGather.Ticks, MaxGather.Ticks));
+            while (waiting.Count > 0 && waiting.Count < _maxBatch && waiting.Count < _activeRuns() && gather.Elapsed < limit)
             {
-                await Task.Delay(Gather).ConfigureAwait(false);
-                Drain(reader, batch);
+                await Task.Delay(Poll).ConfigureAwait(false);
+                Drain(reader, waiting);
             }
+            var batch = TakeBatch(waiting, _maxBatch, i => i.Key);
             if (batch.Count == 0) continue;
             _metrics.BatchStarted(batch.Count);
+            var clock = Stopwatch.StartNew();
             try
             {
                 Run(batch);
             }
             finally
             {
+                _lastBatch = clock.Elapsed;
                 _metrics.BatchEnded();
             }
         }
     }
 
-    private void Drain(ChannelReader<Item> reader, List<Item> batch)
+    /// <summary>Moves every queued window into <paramref name="waiting"/>, answering those whose client went away.</summary>
+    private void Drain(ChannelReader<Item> reader, List<Item> waiting)
     {
-        while (batch.Count < _maxBatch && reader.TryRead(out var item))
+        while (reader.TryRead(out var item)) waiting.Add(item);
+        foreach (var gone in waiting.Where(i => i.Token.IsCancellationRequested).ToList())
         {
-            if (item.Token.IsCancellationRequested)
+            _metrics.Cancelled(1);
+            gone.Done.TrySetCanceled(gone.Token);
+            waiting.Remove(gone);
+        }
+    }
+
+    /// <summary>
+    /// The next batch, taken out of <paramref name="waiting"/> (oldest first): everything when it fits; otherwise whole
+    /// groups of items with equal keys (windows that can share one decoder session, <see cref="WindowShareKey"/>) in the
+    /// order of each group's oldest item, so that the oldest always goes and a backlog runs as few sessions per batch as
+    /// it can.
+    /// </summary>
+    internal static List<T> TakeBatch<T>(List<T> waiting, int maxBatch, Func<T, object> key)
+    {
+        if (waiting.Count <= maxBatch)
+        {
+            var all = waiting.ToList();
+            waiting.Clear();
+            return all;
+        }
+        var batch = new List<T>(maxBatch);
+        var taken = new bool[waiting.Count];
+        for (var leader = 0; leader < waiting.Count && batch.Count < maxBatch; leader++)
+        {
+            if (taken[leader]) continue;
+            var group = key(waiting[leader]);
+            for (var i = leader; i < waiting.Count && batch.Count < maxBatch; i++)
             {
-                _metrics.Cancelled(1);
-                item.Done.TrySetCanceled(item.Token);
-            }
-            else
-            {
-                batch.Add(item);
+                if (taken[i] || (i != leader && !group.Equals(key(waiting[i])))) continue;
+                taken[i] = true;
+                batch.Add(waiting[i]);
             }
         }
+        var left = waiting.Where((_, i) => !taken[i]).ToList();
+        waiting.Clear();
+        waiting.AddRange(left);
+        return batch;
     }
 
     private void Run(List<Item> batch)
@@ -124,5 +165,5 @@ internal sealed class WindowBatcher : IWindowScheduler, IAsyncDisposable
         await _loop.ConfigureAwait(false);
     }
 
-    private sealed record Item(WindowWork Work, TaskCompletionSource<DecodingResult> Done, CancellationToken Token);
+    private sealed record Item(WindowWork Work, WindowShareKey Key, TaskCompletionSource<DecodingResult> Done, CancellationToken Token);
 }

@@ -55,6 +55,9 @@ public sealed partial class WhisperModel : IAsyncDisposable, IDisposable
     /// </summary>
     internal WhisperModel WithScheduler(IWindowScheduler scheduler) => new(Engine, Tokenizer, Generation, null, scheduler);
 
+    /// <summary>Which windows can share a decoder session with <paramref name="work"/> (a scheduler's batching key).</summary>
+    internal WindowShareKey ShareKey(WindowWork work) => WindowShareKey.Of(work, Tokenizer.Special, Engine.Config.MaxTargetPositions);
+
     /// <summary>Decodes windows of concurrent runs together (what a <see cref="IWindowScheduler"/> calls).</summary>
     internal Decoding.DecodingResult[] DecodeTogether(IReadOnlyList<WindowWork> work, CancellationToken cancellationToken) =>
         _pipeline.DecodeTogether(work, cancellationToken);

@@ -1,0 +1,37 @@
+using Hark.Decoding;
+using Hark.Tokenization;
+
+namespace Hark.Transcription;
+
+/// <summary>
+/// What decides whether windows of concurrent runs can share a decoder session at their first attempt (see
+/// <see cref="SharedWindowDecoding"/>): options equal but for the previous text, and prompts of one length. A scheduler
+/// that fills a batch with windows of one key runs one session for all of them instead of one per key.
+/// </summary>
+internal sealed class WindowShareKey : IEquatable<WindowShareKey>
+{
+    private readonly DecodingOptions? _options; // null: a sampled attempt, which decodes alone
+    private readonly int _initialLength;
+
+    private WindowShareKey(DecodingOptions? options, int initialLength) => (_options, _initialLength) = (options, initialLength);
+
+    /// <summary>The key of <paramref name="work"/>'s first attempt.</summary>
+    public static WindowShareKey Of(WindowWork work, SpecialTokens special, int contextLength)
+    {
+        var options = work.PerWindow(work.Run.Plan.Attempts[0]);
+        if (options.Temperature > 0) return new WindowShareKey(null, 0);
+        var initial = PromptBuilder.Build(special, options, contextLength, options.SampleLen ?? contextLength / 2, out _);
+        return new WindowShareKey(options with { Prompt = null }, initial.Length);
+    }
+
+    /// <inheritdoc />
+    public bool Equals(WindowShareKey? other) =>
+        other is not null && _options is not null && other._options is not null && _initialLength == other._initialLength
+        && DecodingOptionsComparer.Instance.Equals(_options, other._options);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as WindowShareKey);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => _options is null ? 0 : HashCode.Combine(DecodingOptionsComparer.Instance.GetHashCode(_options), _initialLength);
+}
