@@ -14,14 +14,16 @@ namespace Hark.Bench;
 /// weights of each preset, openai's fallback alignment heads: the most heads a model can have) with and without words,
 /// wall time and process CPU time, median of the runs after one warm-up of each. Word timestamps change where windows start
 /// (after the last word, as in openai), so the same audio may take a different number of windows: the cost is reported per
-/// window decoded (each window: encode, decode, and with words the alignment pass).
+/// window decoded (each window: encode, decode, and with words the alignment pass). With conditioning on the previous
+/// text (openai's default) the extra windows of the word run carry a prompt that the plain run's first window does not;
+/// <c>--condition-on-previous-text false</c> makes every window of both runs the same work but for the words.
 /// </summary>
 internal static class WordsBench
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     public static void Register() => BenchMain.Register("words",
-        "word timestamps' cost: transcription with and without --word-timestamps [--models tiny,base] [--audio WAV] [--runs 3] [--threads 2] [--json FILE]",
+        "word timestamps' cost: transcription with and without --word-timestamps [--models tiny,base] [--audio WAV] [--runs 3] [--threads 2] [--condition-on-previous-text true|false] [--json FILE]",
         RunAsync);
 
     private static async Task<int> RunAsync(string[] args)
@@ -29,6 +31,7 @@ internal static class WordsBench
         string[] models = ["tiny", "base"];
         string? audio = null;
         int runs = 3, threads = 2;
+        var condition = true;
         var json = Path.Combine("artifacts", "bench", "words.json");
         for (var i = 0; i < args.Length; i++)
         {
@@ -39,6 +42,7 @@ internal static class WordsBench
                 case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--json": json = args[++i]; break;
+                case "--condition-on-previous-text": condition = bool.Parse(args[++i]); break;
                 default: Console.Error.WriteLine($"words: unknown option {args[i]}"); return 2;
             }
         }
@@ -53,14 +57,14 @@ internal static class WordsBench
             using var weights = new RandomWhisperWeights(config, 7);
             using var engine = ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = threads });
             await using var model = new WhisperModel(engine, tokenizer, GenerationConfigDefaults.ForModel(config));
-            var (plain, timed) = await Measure(model, audio, runs);
+            var (plain, timed) = await Measure(model, audio, runs, condition);
             var wallCost = 100 * (timed.Wall / timed.Windows / (plain.Wall / plain.Windows) - 1);
             var cpuCost = 100 * (timed.Cpu / timed.Windows / (plain.Cpu / plain.Windows) - 1);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{preset,-6} {plain.Wall,8:F2} {timed.Wall,8:F2} {plain.Windows + "/" + timed.Windows,8} {plain.Cpu,9:F2} {timed.Cpu,9:F2}  {wallCost,14:F1} {cpuCost,13:F1}"));
             rows.Add(new { model = preset, plain_seconds = plain.Wall, words_seconds = timed.Wall, plain_windows = plain.Windows, words_windows = timed.Windows,
                 plain_cpu_seconds = plain.Cpu, words_cpu_seconds = timed.Cpu, wall_cost_per_window_percent = wallCost, cpu_cost_per_window_percent = cpuCost,
-                threads, runs });
+                threads, runs, condition_on_previous_text = condition });
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
         await File.WriteAllTextAsync(json, JsonSerializer.Serialize(new { audio = Path.GetFileName(audio), rows }, JsonOptions));
@@ -70,9 +74,9 @@ internal static class WordsBench
     /// <summary>Plain and word-timestamp runs alternate (after one warm-up of each), so both see the same machine:
     /// on a shared VM, two blocks of runs one after the other measure the neighbours as much as the feature.</summary>
     private static async Task<((double Wall, double Cpu, int Windows) Plain, (double Wall, double Cpu, int Windows) Words)> Measure(
-        WhisperModel model, string audio, int runs)
+        WhisperModel model, string audio, int runs, bool condition)
     {
-        var options = new TranscriptionOptions { Language = "en", BeamSize = null, Temperatures = [0f] };
+        var options = new TranscriptionOptions { Language = "en", BeamSize = null, Temperatures = [0f], ConditionOnPreviousText = condition };
         var withWords = options with { WordTimestamps = true };
         using var self = Process.GetCurrentProcess();
         var plainWindows = (await model.TranscribeAsync(audio, options).ToResultAsync()).Segments.Select(s => s.Seek).Distinct().Count(); // warm-up

@@ -7,8 +7,9 @@ namespace Hark.Transcription;
 /// Windows of different runs decoded together: they go through the encoder as one batch; at each fallback attempt the
 /// windows whose decoding options are equal but for the previous text (prefix, language, thresholds), with prompts of one
 /// length, share one decoder session, each row starting from its own prompt, when the attempt is deterministic
-/// (temperature 0: greedy or beam search), while sampled attempts decode alone so that each draws from its own seed. Each window follows its own plan's fallback rules, so every result is the one that window
-/// gets decoded alone (<see cref="TemperatureFallback"/>).
+/// (temperature 0: greedy or beam search), while sampled attempts decode alone so that each draws from its own seed.
+/// Each window follows its own plan's fallback rules, so every result is the one that window gets decoded alone
+/// (<see cref="TemperatureFallback"/>).
 /// </summary>
 internal static class SharedWindowDecoding
 {
@@ -42,39 +43,28 @@ internal static class SharedWindowDecoding
     }
 
     /// <summary>
-    /// The pending items at <paramref name="attempt"/>, grouped by options equal but for the previous text, whose prompts
-    /// have the same length (a recording's later windows carry its last 223 tokens: the same length for every recording
-    /// once it has that much text); sampled attempts alone.
+    /// The pending items at <paramref name="attempt"/>, grouped by <see cref="WindowShareKey"/>: options equal but for the
+    /// previous text, prompts of one length (a recording's later windows carry its last 223 tokens: the same length for
+    /// every recording once it has that much text); sampled attempts alone.
     /// </summary>
     private static List<(DecodingTask Task, List<int> Members, List<int[]> Prompts)> Groups(IWhisperEngine engine, IDecodingTokenizer tokenizer,
         IReadOnlyList<WindowWork> work, List<int> pending, int attempt)
     {
         var groups = new List<(DecodingTask Task, List<int> Members, List<int[]> Prompts)>();
-        var shared = new Dictionary<DecodingOptions, Dictionary<int, int>>(DecodingOptionsComparer.Instance);
+        var shared = new Dictionary<WindowShareKey, int>();
         foreach (var i in pending)
         {
             var options = work[i].PerWindow(work[i].Run.Plan.Attempts[attempt]);
-            if (options.Temperature > 0)
+            var key = WindowShareKey.Of(options, tokenizer.Special, engine.Config.MaxTargetPositions);
+            if (key.IsShared && shared.TryGetValue(key, out var index))
             {
-                var alone = new DecodingTask(engine, tokenizer, options);
-                groups.Add((alone, [i], [[.. alone.InitialTokens]]));
+                var group = groups[index];
+                group.Members.Add(i);
+                group.Prompts.Add(group.Task.InitialTokensFor(options.Prompt));
                 continue;
             }
-            var key = options with { Prompt = null };
-            if (!shared.TryGetValue(key, out var byLength)) shared.Add(key, byLength = []);
-            // The first window of a group builds the task; the others only their prompt, which must match its length.
-            if (groups.Count > 0 && byLength.Count > 0)
-            {
-                var prompt = groups[byLength.First().Value].Task.InitialTokensFor(options.Prompt);
-                if (byLength.TryGetValue(prompt.Length, out var index))
-                {
-                    groups[index].Members.Add(i);
-                    groups[index].Prompts.Add(prompt);
-                    continue;
-                }
-            }
             var task = new DecodingTask(engine, tokenizer, options);
-            byLength.Add(task.InitialTokens.Count, groups.Count);
+            if (key.IsShared) shared.Add(key, groups.Count);
             groups.Add((task, [i], [[.. task.InitialTokens]]));
         }
         return groups;

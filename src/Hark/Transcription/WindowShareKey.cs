@@ -16,13 +16,19 @@ internal sealed class WindowShareKey : IEquatable<WindowShareKey>
     private WindowShareKey(DecodingOptions? options, int initialLength) => (_options, _initialLength) = (options, initialLength);
 
     /// <summary>The key of <paramref name="work"/>'s first attempt.</summary>
-    public static WindowShareKey Of(WindowWork work, SpecialTokens special, int contextLength)
+    public static WindowShareKey Of(WindowWork work, SpecialTokens special, int contextLength) =>
+        Of(work.PerWindow(work.Run.Plan.Attempts[0]), special, contextLength);
+
+    /// <summary>The key of a window decoded with <paramref name="options"/>.</summary>
+    public static WindowShareKey Of(DecodingOptions options, SpecialTokens special, int contextLength)
     {
-        var options = work.PerWindow(work.Run.Plan.Attempts[0]);
         if (options.Temperature > 0) return new WindowShareKey(null, 0);
         var initial = PromptBuilder.Build(special, options, contextLength, options.SampleLen ?? contextLength / 2, out _);
         return new WindowShareKey(options with { Prompt = null }, initial.Length);
     }
+
+    /// <summary>False for a sampled attempt, which shares with nothing (each window draws from its own seed).</summary>
+    public bool IsShared => _options is not null;
 
     /// <inheritdoc />
     public bool Equals(WindowShareKey? other) =>
