@@ -43,10 +43,6 @@ public sealed class DecodingTask
     /// <summary>The prompt every sequence starts from.</summary>
     public IReadOnlyList<int> InitialTokens => _initialTokens;
 
-    /// <summary>The prompt of a window whose options differ from this task's in <see cref="DecodingOptions.Prompt"/> only.</summary>
-    internal int[] InitialTokensFor(IReadOnlyList<int>? prompt) =>
-        PromptBuilder.Build(_special, _options with { Prompt = prompt }, _contextLength, _sampleLen, out _);
-
     /// <summary>Index of the first sampled token.</summary>
     public int SampleBegin { get; }
 
@@ -78,9 +74,9 @@ public sealed class DecodingTask
 
     /// <summary>
     /// As <see cref="Run(IDecoderSessionFactory, ReadOnlySpan{int}, IReadOnlyList{int}?, CancellationToken)"/>, each window
-    /// starting from its own prompt (<see cref="InitialTokensFor"/>: options that differ from this task's in the previous
-    /// text only), all of the length of <see cref="InitialTokens"/>, so that windows of different recordings share every
-    /// decoder step and each still gets the tokens it gets alone.
+    /// starting from its own prompt (built by <see cref="PromptBuilder"/> from options that differ from this task's in the
+    /// previous text only), all of the length of <see cref="InitialTokens"/>, so that windows of different recordings share
+    /// every decoder step and each still gets the tokens it gets alone.
     /// </summary>
     internal IReadOnlyList<DecodingResult> Run(IDecoderSessionFactory decoder, ReadOnlySpan<int> windows, IReadOnlyList<int>? seeds,
         IReadOnlyList<int[]>? initialTokens, CancellationToken cancellationToken)

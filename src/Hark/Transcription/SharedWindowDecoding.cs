@@ -58,14 +58,13 @@ internal static class SharedWindowDecoding
             var key = WindowShareKey.Of(options, tokenizer.Special, engine.Config.MaxTargetPositions);
             if (key.IsShared && shared.TryGetValue(key, out var index))
             {
-                var group = groups[index];
-                group.Members.Add(i);
-                group.Prompts.Add(group.Task.InitialTokensFor(options.Prompt));
+                groups[index].Members.Add(i);
+                groups[index].Prompts.Add(key.InitialTokens);
                 continue;
             }
             var task = new DecodingTask(engine, tokenizer, options);
             if (key.IsShared) shared.Add(key, groups.Count);
-            groups.Add((task, [i], [[.. task.InitialTokens]]));
+            groups.Add((task, [i], [key.IsShared ? key.InitialTokens : [.. task.InitialTokens]]));
         }
         return groups;
     }

@@ -11,9 +11,8 @@ namespace Hark.Transcription;
 internal sealed class WindowShareKey : IEquatable<WindowShareKey>
 {
     private readonly DecodingOptions? _options; // null: a sampled attempt, which decodes alone
-    private readonly int _initialLength;
 
-    private WindowShareKey(DecodingOptions? options, int initialLength) => (_options, _initialLength) = (options, initialLength);
+    private WindowShareKey(DecodingOptions? options, int[] initialTokens) => (_options, InitialTokens) = (options, initialTokens);
 
     /// <summary>The key of <paramref name="work"/>'s first attempt.</summary>
     public static WindowShareKey Of(WindowWork work, SpecialTokens special, int contextLength) =>
@@ -22,22 +21,26 @@ internal sealed class WindowShareKey : IEquatable<WindowShareKey>
     /// <summary>The key of a window decoded with <paramref name="options"/>.</summary>
     public static WindowShareKey Of(DecodingOptions options, SpecialTokens special, int contextLength)
     {
-        if (options.Temperature > 0) return new WindowShareKey(null, 0);
+        if (options.Temperature > 0) return new WindowShareKey(null, []);
+        // The prompt a DecodingTask with these options starts from (same builder, same sample length).
         var initial = PromptBuilder.Build(special, options, contextLength, options.SampleLen ?? contextLength / 2, out _);
-        return new WindowShareKey(options with { Prompt = null }, initial.Length);
+        return new WindowShareKey(options with { Prompt = null }, initial);
     }
 
     /// <summary>False for a sampled attempt, which shares with nothing (each window draws from its own seed).</summary>
     public bool IsShared => _options is not null;
 
+    /// <summary>The window's own prompt (its previous text and the start-of-transcript sequence); empty when not shared.</summary>
+    public int[] InitialTokens { get; }
+
     /// <inheritdoc />
     public bool Equals(WindowShareKey? other) =>
-        other is not null && _options is not null && other._options is not null && _initialLength == other._initialLength
+        other is not null && _options is not null && other._options is not null && InitialTokens.Length == other.InitialTokens.Length
         && DecodingOptionsComparer.Instance.Equals(_options, other._options);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as WindowShareKey);
 
     /// <inheritdoc />
-    public override int GetHashCode() => _options is null ? 0 : HashCode.Combine(DecodingOptionsComparer.Instance.GetHashCode(_options), _initialLength);
+    public override int GetHashCode() => _options is null ? 0 : HashCode.Combine(DecodingOptionsComparer.Instance.GetHashCode(_options), InitialTokens.Length);
 }
