@@ -19,12 +19,12 @@ internal static class DecoderProfile
     /// </summary>
     public static int Align(WhisperConfig config, string preset, int tokens, string managed)
     {
-        var (precision, kernel) = BenchSuites.ParseManaged(managed.Split(',')[0]);
+        var (precision, kernel, bf16) = BenchSuites.ParseManaged(managed.Split(',')[0]);
         var mel = new float[config.NumMelBins * config.MelFrames];
         for (var i = 0; i < mel.Length; i++) mel[i] = MathF.Sin(i * 0.013f) * 0.8f;
         using var weights = new RandomWhisperWeights(config, 1);
-        var timing = new TimingBackend(new CpuBackend(1, kernel));
-        using var engine = ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = 1, Precision = precision, Int8Kernel = kernel }, timing);
+        var timing = new TimingBackend(new CpuBackend(1, kernel, bf16));
+        using var engine = ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = 1, Precision = precision, Int8Kernel = kernel, BFloat16Kernel = bf16 }, timing);
         using var audio = engine.Encode(mel, 1);
         var heads = new List<(int, int)>();
         for (var l = config.DecoderLayers / 2; l < config.DecoderLayers; l++)
@@ -54,15 +54,15 @@ internal static class DecoderProfile
 
     public static int Run(WhisperConfig config, string preset, string sequenceList, string managed, int steps, int threads)
     {
-        var (precision, kernel) = BenchSuites.ParseManaged(managed.Split(',')[0]);
+        var (precision, kernel, bf16) = BenchSuites.ParseManaged(managed.Split(',')[0]);
         var counts = sequenceList.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
         var maxWindows = counts.Max();
         var mel = new float[maxWindows * config.NumMelBins * config.MelFrames];
         for (var i = 0; i < mel.Length; i++) mel[i] = MathF.Sin(i * 0.013f + i / 7919) * 0.8f;
         using var weights = new RandomWhisperWeights(config, 1);
-        var timing = new TimingBackend(new CpuBackend(1, kernel));
-        using var profiled = ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = 1, Precision = precision, Int8Kernel = kernel }, timing);
-        using var wallEngine = ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = threads, Precision = precision, Int8Kernel = kernel });
+        var timing = new TimingBackend(new CpuBackend(1, kernel, bf16));
+        using var profiled = ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = 1, Precision = precision, Int8Kernel = kernel, BFloat16Kernel = bf16 }, timing);
+        using var wallEngine = ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = threads, Precision = precision, Int8Kernel = kernel, BFloat16Kernel = bf16 });
         Console.WriteLine($"preset {preset}, {managed}, decoder step of S sequences over S windows; ms per step (mean of {steps} steps after a 4-token prompt)");
         var columns = new List<(int S, Dictionary<string, double> Ms, double Total, double Wall)>();
         foreach (var s in counts)

@@ -39,16 +39,15 @@ internal static class GemmBench
         var random = new Random(1);
         var backends = types.Select(t =>
         {
-            var slash = t.IndexOf('/', StringComparison.Ordinal);
-            var kernel = slash < 0 ? Int8Kernel.Auto : Enum.Parse<Int8Kernel>(t[(slash + 1)..].Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
-            var dtype = EngineBench.ParsePrecision(slash < 0 ? t : t[..slash]) switch
+            var (precision, kernel, bf16) = BenchSuites.ParseManaged(t);
+            var dtype = precision switch
             {
                 ComputePrecision.BFloat16 => TensorDType.BFloat16,
                 ComputePrecision.Float16 => TensorDType.Float16,
                 ComputePrecision.Int8 => TensorDType.Int8,
                 _ => TensorDType.Float32,
             };
-            return (Name: t, DType: dtype, Backend: new CpuBackend(threads, kernel));
+            return (Name: t, DType: dtype, Backend: new CpuBackend(threads, kernel, bf16));
         }).ToArray();
         Console.WriteLine($"preset {Arg("--preset", "base")}, {threads} threads, {rounds} rounds, {(threads == 1 ? "thread CPU" : "wall")} time: GFLOP/s median (best)");
         Console.WriteLine($"{"shape",-28}" + string.Concat(backends.Select(b => $"{b.Name,26}")));

@@ -54,10 +54,10 @@ internal static partial class BenchSuites
         {
             foreach (var type in managedTypes)
             {
-                var (precision, kernel) = ParseManaged(type);
+                var (precision, kernel, bf16) = ParseManaged(type);
                 using var weights = new RandomWhisperWeights(config, 1);
                 engines.Add(($"managed {type}", ManagedEngine.Load(config, weights,
-                    new ManagedEngineOptions { Threads = threads, Precision = precision, Int8Kernel = kernel })));
+                    new ManagedEngineOptions { Threads = threads, Precision = precision, Int8Kernel = kernel, BFloat16Kernel = bf16 })));
             }
             foreach (var name in precisions)
             {
@@ -99,16 +99,23 @@ internal static partial class BenchSuites
         return Task.FromResult(0);
     }
 
-    /// <summary><c>fp32</c>, <c>bf16</c>, <c>int8</c>…, optionally <c>/kernel</c> (an <see cref="Int8Kernel"/> in kebab case).</summary>
-    internal static (ComputePrecision Precision, Int8Kernel Kernel) ParseManaged(string type)
+    /// <summary>
+    /// <c>fp32</c>, <c>bf16</c>, <c>int8</c>…, optionally <c>/kernel</c>: an <see cref="Int8Kernel"/> after int8, a
+    /// <see cref="BFloat16Kernel"/> after bf16, in kebab case.
+    /// </summary>
+    internal static (ComputePrecision Precision, Int8Kernel Kernel, BFloat16Kernel BFloat16) ParseManaged(string type)
     {
         var slash = type.IndexOf('/', StringComparison.Ordinal);
         var precision = EngineBench.ParsePrecision(slash < 0 ? type : type[..slash]);
-        if (slash < 0) return (precision, Int8Kernel.Auto);
+        if (slash < 0) return (precision, Int8Kernel.Auto, BFloat16Kernel.Auto);
         var kernel = type[(slash + 1)..].Replace("-", "", StringComparison.Ordinal);
+        if (precision == ComputePrecision.BFloat16)
+            return Enum.TryParse<BFloat16Kernel>(kernel, ignoreCase: true, out var b) && Enum.IsDefined(b)
+                ? (precision, Int8Kernel.Auto, b)
+                : throw new ArgumentException($"unknown bf16 kernel '{type[(slash + 1)..]}'; expected auto, avx512-bf16 or float32-widened");
         return Enum.TryParse<Int8Kernel>(kernel, ignoreCase: true, out var k) && Enum.IsDefined(k)
-            ? (precision, k)
-            : throw new ArgumentException($"unknown int8 kernel '{type[(slash + 1)..]}'; expected auto, avx-vnni, avx2 or float32-reference");
+            ? (precision, k, BFloat16Kernel.Auto)
+            : throw new ArgumentException($"unknown int8 kernel '{type[(slash + 1)..]}'; expected auto, avx512-vnni, avx-vnni, avx2 or float32-reference");
     }
 
     private static double Median(List<double> values)

@@ -40,10 +40,10 @@ internal static class ProfileBench
         var columns = new List<(string Type, Dictionary<string, double> Ms, double Total)>();
         foreach (var type in types)
         {
-            var (precision, kernel) = BenchSuites.ParseManaged(type);
-            var timing = new TimingBackend(new CpuBackend(1, kernel) { Int8Attention = precision == ComputePrecision.Int8 && !args.Contains("--fp32-attention") });
+            var (precision, kernel, bf16) = BenchSuites.ParseManaged(type);
+            var timing = new TimingBackend(new CpuBackend(1, kernel, bf16) { Int8Attention = precision == ComputePrecision.Int8 && !args.Contains("--fp32-attention") });
             using var weights = new RandomWhisperWeights(config, 1);
-            using var engine = ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = 1, Precision = precision, Int8Kernel = kernel }, timing);
+            using var engine = ManagedEngine.Load(config, weights, new ManagedEngineOptions { Threads = 1, Precision = precision, Int8Kernel = kernel, BFloat16Kernel = bf16 }, timing);
             engine.Encode(mel, 1).Dispose();
             timing.Reset();
             var start = ThreadCpuClock.NowMs();

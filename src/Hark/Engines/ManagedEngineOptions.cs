@@ -25,6 +25,12 @@ public sealed record ManagedEngineOptions
     public Cpu.Int8Kernel Int8Kernel { get; init; }
 
     /// <summary>
+    /// How the CPU multiplies bfloat16 weights: <see cref="Cpu.BFloat16Kernel.Auto"/> (default) uses VDPBF16PS where
+    /// the CPU has it; <see cref="Cpu.BFloat16Kernel.Float32Widened"/> keeps the widening float32 path.
+    /// </summary>
+    public Cpu.BFloat16Kernel BFloat16Kernel { get; init; }
+
+    /// <summary>
     /// For fp16/bf16: round the weights to that precision but store them as float32, so the GEMM runs the plain fp32
     /// kernel (twice the memory, no per-element conversion). Default false: keep 2-byte weights and widen them in the
     /// kernel's registers.

@@ -15,6 +15,9 @@ namespace Hark.Tests.Engines;
 [Collection(EngineCollection.Name)]
 public sealed class Int8GemmTests
 {
+    [Int8KernelFact(Int8Kernel.Avx512Vnni)]
+    public void Avx512Vnni_products_stay_within_the_quantisation_bound_for_any_shape() => WithinBound(Int8Kernel.Avx512Vnni);
+
     [Int8KernelFact(Int8Kernel.AvxVnni)]
     public void AvxVnni_products_stay_within_the_quantisation_bound_for_any_shape() => WithinBound(Int8Kernel.AvxVnni);
 
@@ -23,6 +26,9 @@ public sealed class Int8GemmTests
 
     [Int8KernelFact(Int8Kernel.Float32Reference)]
     public void Float32_reference_products_stay_within_the_weight_quantisation_bound_for_any_shape() => WithinBound(Int8Kernel.Float32Reference);
+
+    [Int8KernelFact(Int8Kernel.Avx512Vnni)]
+    public void Avx512Vnni_products_of_integer_valued_inputs_are_exact() => ExactOnIntegers(Int8Kernel.Avx512Vnni);
 
     [Int8KernelFact(Int8Kernel.AvxVnni)]
     public void AvxVnni_products_of_integer_valued_inputs_are_exact() => ExactOnIntegers(Int8Kernel.AvxVnni);
@@ -48,11 +54,30 @@ public sealed class Int8GemmTests
         }, iter: 20);
     }
 
+    /// <summary>
+    /// The native 512-bit kernel forms the same exact int32 sums as the 256-bit one (whole 6-row tiles over panel pairs
+    /// go native, the rest stays managed), so outputs are identical, encoder-sized shapes included.
+    /// </summary>
+    [Int8KernelFact(Int8Kernel.Avx512Vnni)]
+    public void Avx512Vnni_and_AvxVnni_give_identical_outputs()
+    {
+        using var wide = new CpuBackend(2, Int8Kernel.Avx512Vnni);
+        using var narrow = new CpuBackend(2, Int8Kernel.AvxVnni);
+        Gen.OneOf(Shapes, Gen.Select(Gen.Int[300, 1500], Gen.Int[60, 200], Gen.Int[500, 1100], Gen.Int[0, 100000])).Sample((m, n, k, seed) =>
+        {
+            var random = new Random(seed);
+            var x = Values(random, m * k, 4);
+            var w = Values(random, n * k, 1);
+            Assert.Equal(Run(narrow, x, w, m, n, k), Run(wide, x, w, m, n, k));
+        }, iter: 20);
+    }
+
     [Fact]
     public void Auto_picks_the_widest_integer_kernel_this_cpu_runs()
     {
         using var backend = new CpuBackend(1);
-        var expected = Int8KernelSelection.IsSupported(Int8Kernel.AvxVnni) ? Int8Kernel.AvxVnni
+        var expected = Int8KernelSelection.IsSupported(Int8Kernel.Avx512Vnni) ? Int8Kernel.Avx512Vnni
+            : Int8KernelSelection.IsSupported(Int8Kernel.AvxVnni) ? Int8Kernel.AvxVnni
             : Int8KernelSelection.IsSupported(Int8Kernel.Avx2) ? Int8Kernel.Avx2 : Int8Kernel.Float32Reference;
         Assert.Equal(expected, backend.Int8);
         using var forced = new CpuBackend(1, Int8Kernel.Float32Reference);
@@ -119,17 +144,7 @@ public sealed class Int8GemmTests
         }, iter: 40);
     }
 
-    private static float[] Run(CpuBackend backend, float[] x, float[] w, int m, int n, int k)
-    {
-        using var xt = backend.Allocate(m, k);
-        using var yt = backend.Allocate(m, n);
-        using var wt = backend.CreateLinearWeight(w, n, k, TensorDType.Int8);
-        backend.Upload(x, TensorView.Of(xt));
-        backend.Linear(TensorView.Of(xt), wt, null, TensorView.Of(yt));
-        var y = new float[m * n];
-        backend.Download(TensorView.Of(yt), y);
-        return y;
-    }
+    private static float[] Run(CpuBackend backend, float[] x, float[] w, int m, int n, int k) => LinearOp.Run(backend, x, w, m, n, k, TensorDType.Int8);
 
     private static float[] Values(Random random, int count, float outlier)
     {

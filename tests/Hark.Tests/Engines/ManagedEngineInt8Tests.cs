@@ -33,6 +33,9 @@ public sealed class ManagedEngineInt8Tests(ITestOutputHelper output)
     }
 
     /// <summary>Each kernel, forced by the option, on the small <c>test</c> preset: same tolerance, same greedy tokens as float32.</summary>
+    [Int8KernelFact(Int8Kernel.Avx512Vnni)]
+    public void Avx512Vnni_engine_logits_stay_within_the_tolerance_of_float32() => ForcedKernel(Int8Kernel.Avx512Vnni);
+
     [Int8KernelFact(Int8Kernel.AvxVnni)]
     public void AvxVnni_engine_logits_stay_within_the_tolerance_of_float32() => ForcedKernel(Int8Kernel.AvxVnni);
 

@@ -1,3 +1,4 @@
+using Hark.Engines.Cpu;
 using Hark.Engines;
 
 namespace Hark.Tests.Engines;
@@ -35,6 +36,26 @@ public sealed class ManagedEnginePrecisionTests
         Assert.Equal(precision, engine.Description.Precision);
         Assert.InRange(EngineTestData.RelativeError(logits, Fp32.Value.Logits), 0, tolerance);
         Assert.Equal(Fp32.Value.Greedy, greedy);
+    }
+
+    /// <summary>
+    /// bf16 on the widening kernel (float32 activations) and, where the CPU has AVX512-BF16, on VDPBF16PS (activations
+    /// rounded to bf16 in encoder-sized ops): both within bf16's tolerance, same greedy tokens.
+    /// </summary>
+    [BFloat16KernelFact(BFloat16Kernel.Avx512Bf16)]
+    public void BFloat16_on_VDPBF16PS_stays_within_its_tolerance() => BFloat16Within(BFloat16Kernel.Avx512Bf16);
+
+    /// <summary>The widening kernel, forced.</summary>
+    [Fact]
+    public void BFloat16_on_the_widening_kernel_stays_within_its_tolerance() => BFloat16Within(BFloat16Kernel.Float32Widened);
+
+    private static void BFloat16Within(BFloat16Kernel kernel)
+    {
+        using var engine = ManagedEngine.Load(EngineTestData.Config("test"), EngineTestData.Weights("test"),
+            new ManagedEngineOptions { Precision = ComputePrecision.BFloat16, Threads = 2, BFloat16Kernel = kernel });
+        var logits = EngineTestData.TeacherForced(engine, out _);
+        Assert.InRange(EngineTestData.RelativeError(logits, Fp32.Value.Logits), 0, 1e-2);
+        Assert.Equal(Fp32.Value.Greedy, EngineTestData.Greedy(engine, 20));
     }
 
     [Fact]

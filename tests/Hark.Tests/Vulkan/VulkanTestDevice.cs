@@ -63,8 +63,11 @@ public sealed class BackendPair : IDisposable
     /// <summary>Vulkan device 0 writing float16 keys/values through float32 scratch and a packing pass.</summary>
     public VulkanBackend VulkanPackedFloat16 => _packedFloat16.Value;
 
-    /// <summary>The reference: int8 weights widened to float32, as the Vulkan shaders do (the CPU's integer kernels also quantise activations).</summary>
-    public CpuBackend Cpu { get; } = new(2, Int8Kernel.Float32Reference);
+    /// <summary>
+    /// The reference: int8 and bf16 weights widened to float32 against float32 activations, as the Vulkan shaders do (the
+    /// CPU's integer and VDPBF16PS kernels also round activations).
+    /// </summary>
+    public CpuBackend Cpu { get; } = new(2, Int8Kernel.Float32Reference, BFloat16Kernel.Float32Widened);
 
     /// <inheritdoc />
     public void Dispose()

@@ -48,6 +48,13 @@ internal sealed unsafe class AttentionJob(WorkerScratch scratch) : ITeamJob, IDi
     /// </summary>
     public bool Int8 { get; set; }
 
+    /// <summary>Whether the int8 path uses the native 512-bit VPDPBUSD kernel for whole tiles.</summary>
+    public bool WideInt8
+    {
+        get => _int8.Wide;
+        init => _int8.Wide = value;
+    }
+
     public void Run(ThreadTeam team, in AttentionArgs args, CpuTensor q, CpuTensor k, CpuTensor v, CpuTensor o, CpuTensor? recorded)
     {
         _d = q.Columns;

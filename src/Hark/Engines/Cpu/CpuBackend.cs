@@ -21,16 +21,18 @@ public sealed unsafe class CpuBackend : IOpBackend
     /// <summary>Creates the backend.</summary>
     /// <param name="threads">Compute threads; 0 uses every core.</param>
     /// <param name="int8">How int8 weights are multiplied; <see cref="Int8Kernel.Auto"/> picks from the CPU's features.</param>
-    /// <exception cref="HarkInputException"><paramref name="int8"/> names a kernel this CPU cannot run.</exception>
-    public CpuBackend(int threads = 0, Int8Kernel int8 = Int8Kernel.Auto)
+    /// <param name="bf16">How bfloat16 weights are multiplied; <see cref="BFloat16Kernel.Auto"/> picks from the CPU's features.</param>
+    /// <exception cref="HarkInputException"><paramref name="int8"/> or <paramref name="bf16"/> names a kernel this CPU cannot run.</exception>
+    public CpuBackend(int threads = 0, Int8Kernel int8 = Int8Kernel.Auto, BFloat16Kernel bf16 = BFloat16Kernel.Auto)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
         Int8 = Int8KernelSelection.Resolve(int8);
+        BFloat16 = BFloat16KernelSelection.Resolve(bf16);
         Threads = threads == 0 ? Environment.ProcessorCount : threads;
         _team = new ThreadTeam(Threads);
         _scratch = new WorkerScratch(Threads);
-        _linear = new LinearJob(_scratch, Int8);
-        _attention = new AttentionJob(_scratch);
+        _linear = new LinearJob(_scratch, Int8, BFloat16);
+        _attention = new AttentionJob(_scratch) { WideInt8 = Int8 == Int8Kernel.Avx512Vnni };
     }
 
     /// <inheritdoc />
@@ -42,6 +44,9 @@ public sealed unsafe class CpuBackend : IOpBackend
     /// <summary>The int8 kernel in use (resolved from the option: never <see cref="Int8Kernel.Auto"/>).</summary>
     public Int8Kernel Int8 { get; }
 
+    /// <summary>The bfloat16 kernel in use (resolved from the option: never <see cref="BFloat16Kernel.Auto"/>).</summary>
+    public BFloat16Kernel BFloat16 { get; }
+
     /// <summary>
     /// Whether the encoder's attention multiplies in int8 too (<see cref="Int8AttentionJob"/>): set by the engine for
     /// int8 compute on the VNNI kernel; otherwise (and for decoder steps) attention is float32.
@@ -49,7 +54,7 @@ public sealed unsafe class CpuBackend : IOpBackend
     internal bool Int8Attention
     {
         get => _attention.Int8;
-        set => _attention.Int8 = value && Int8 == Int8Kernel.AvxVnni;
+        set => _attention.Int8 = value && Int8 is Int8Kernel.AvxVnni or Int8Kernel.Avx512Vnni;
     }
 
     /// <summary>The micro-kernel family in use (<c>avx512</c>, <c>avx2</c> or <c>scalar</c>).</summary>

@@ -9,5 +9,5 @@ internal sealed class CpuEngineBackend : ManagedBackend
     public override DeviceKind Device => DeviceKind.Cpu;
 
     /// <inheritdoc />
-    public override IOpBackend CreateOpBackend(EngineDevice device, ManagedEngineOptions options) => new CpuBackend(options.Threads, options.Int8Kernel);
+    public override IOpBackend CreateOpBackend(EngineDevice device, ManagedEngineOptions options) => new CpuBackend(options.Threads, options.Int8Kernel, options.BFloat16Kernel);
 }

@@ -53,6 +53,9 @@ internal sealed unsafe class Int8AttentionJob : ITeamJob, IDisposable
     private int _qBlocks;
     private WorkerScratch _scratch = null!;
 
+    /// <summary>Whether whole 6-row tiles go to the native 512-bit VPDPBUSD kernel (same exact sums).</summary>
+    public bool Wide { get; set; }
+
     /// <summary>Whether this path handles a head width (whole 8-lane chunks, so values pack without tails).</summary>
     public static bool Supports(int headDim) => headDim % 8 == 0;
 
@@ -199,10 +202,10 @@ internal sealed unsafe class Int8AttentionJob : ITeamJob, IDisposable
         for (var r = 0; r < rows; r++)
             qScales[r] = ActivationQuantizer.ToUnsignedBytes(_q + (long)(m0 + r) * _d + head * _headDim, _headDim, _dhPad, qBytes + (long)r * _dhPad);
         var factors = KeyFactors(head);
-        VnniGemm.PanelBlock(qBytes, _dhPad, qScales, rows, KeyPanels(head), (long)NR * _dhPad, _dhPad, (int*)(factors + ldScores), _kvPanels, scores, ldScores, raw: true);
+        VnniGemm.PanelBlock(qBytes, _dhPad, qScales, rows, KeyPanels(head), (long)NR * _dhPad, _dhPad, (int*)(factors + ldScores), _kvPanels, scores, ldScores, Wide, raw: true);
         for (var r = 0; r < rows; r++)
             pScales[r] = 1f / SoftmaxToBytes((int*)scores + (long)r * ldScores, factors, (int*)(factors + ldScores), qScales[r], _t, _kvPad, pBytes + (long)r * _kvPad);
-        VnniGemm.PanelBlock(pBytes, _kvPad, pScales, rows, ValuePanels(head), (long)NR * _kvPad, _kvPad, (int*)_zeros!.Pointer, _dhPanels, output, ldOut);
+        VnniGemm.PanelBlock(pBytes, _kvPad, pScales, rows, ValuePanels(head), (long)NR * _kvPad, _kvPad, (int*)_zeros!.Pointer, _dhPanels, output, ldOut, Wide);
         var vScales = ValueScales(head);
         for (var r = 0; r < rows; r++)
         {

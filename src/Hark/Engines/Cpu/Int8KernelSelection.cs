@@ -10,6 +10,8 @@ public static class Int8KernelSelection
     {
         Int8Kernel.Auto or Int8Kernel.Float32Reference => true,
         Int8Kernel.AvxVnni => AvxVnni.IsSupported,
+        // The native kernel leaves edges and single rows to the AVX-VNNI one.
+        Int8Kernel.Avx512Vnni => AvxVnni.IsSupported && Native.NativeKernels.Int8Missing == null,
         Int8Kernel.Avx2 => Avx2.IsSupported,
         _ => false,
     };
@@ -19,7 +21,10 @@ public static class Int8KernelSelection
     public static Int8Kernel Resolve(Int8Kernel requested)
     {
         if (requested == Int8Kernel.Auto)
-            return AvxVnni.IsSupported ? Int8Kernel.AvxVnni : Avx2.IsSupported ? Int8Kernel.Avx2 : Int8Kernel.Float32Reference;
+            return IsSupported(Int8Kernel.Avx512Vnni) ? Int8Kernel.Avx512Vnni
+                : AvxVnni.IsSupported ? Int8Kernel.AvxVnni
+                : Avx2.IsSupported ? Int8Kernel.Avx2
+                : Int8Kernel.Float32Reference;
         if (!Enum.IsDefined(requested)) throw new HarkInputException($"unknown int8 kernel {(int)requested}", field: "int8-kernel");
         return IsSupported(requested)
             ? requested
@@ -27,8 +32,8 @@ public static class Int8KernelSelection
     }
 
     /// <summary>
-    /// What multiplies weights of <paramref name="precision"/> on this CPU, e.g. <c>int8: avx-vnni VPDPBUSD, int32
-    /// accumulation</c>: the line <c>hark doctor</c> prints per compute type.
+    /// What multiplies weights of <paramref name="precision"/> on this CPU, e.g. <c>int8: avx-vnni VPDPBUSD ymm
+    /// int8×int8, int32 sums</c>: the line <c>hark doctor</c> prints per compute type.
     /// </summary>
     public static string Describe(ComputePrecision precision)
     {
@@ -42,15 +47,20 @@ public static class Int8KernelSelection
         {
             ComputePrecision.Int8 => Resolve(Int8Kernel.Auto) switch
             {
-                Int8Kernel.AvxVnni => "avx-vnni VPDPBUSD int8×int8, int32 accumulation",
-                Int8Kernel.Avx2 => "avx2 VPMADDWD int8×int8 (16-bit), int32 accumulation",
+                Int8Kernel.Avx512Vnni => "avx512-vnni VPDPBUSD zmm int8×int8 (native), int32 sums",
+                Int8Kernel.AvxVnni => $"avx-vnni VPDPBUSD ymm int8×int8, int32 sums{Unused(Native.NativeKernels.Int8Missing)}",
+                Int8Kernel.Avx2 => "avx2 VPMADDWD int8×int8 (16-bit), int32 sums",
                 _ => $"{fp32} on int8 weights widened to float32",
             },
-            // .NET 10 has no intrinsic for VDPBF16PS (no Avx512Bf16 class), so bf16 weights are widened.
-            ComputePrecision.BFloat16 => $"{fp32} on bf16 weights widened to float32",
+            ComputePrecision.BFloat16 => BFloat16KernelSelection.Resolve(BFloat16Kernel.Auto) == BFloat16Kernel.Avx512Bf16
+                ? $"avx512-bf16 VDPBF16PS zmm (native, bf16 activations) for {BFloat16Gemm.MinRows}+ rows, else {fp32} on widened bf16"
+                : $"{fp32} on bf16 weights widened to float32{Unused(Native.NativeKernels.BFloat16Missing)}",
             ComputePrecision.Float16 => $"{fp32} on fp16 weights widened to float32",
             ComputePrecision.Int4 => "not supported by the managed engine",
             _ => fp32,
         };
     }
+
+    /// <summary>Why the faster native kernel is not used, as a suffix.</summary>
+    internal static string Unused(string? missing) => missing == null ? "" : $" (no native kernel: {missing})";
 }

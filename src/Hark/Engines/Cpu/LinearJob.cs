@@ -13,7 +13,7 @@ namespace Hark.Engines.Cpu;
 /// int8 weights go through <paramref name="int8"/>: the integer kernels quantise the activation rows once per op
 /// (<see cref="QuantizedActivations"/>), then every task multiplies bytes; the float32 reference widens the weights.
 /// </remarks>
-internal sealed unsafe class LinearJob(WorkerScratch scratch, Int8Kernel int8) : ITeamJob, IDisposable
+internal sealed unsafe class LinearJob(WorkerScratch scratch, Int8Kernel int8, BFloat16Kernel bf16) : ITeamJob, IDisposable
 {
     /// <summary>Panels (of 32 outputs) per task: 128 columns.</summary>
     public const int PanelsPerTask = 4;
@@ -31,6 +31,8 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch, Int8Kernel int8) :
     private int _nChunks;
     private int _panelsPerTask;
     private readonly QuantizedActivations _quantized = new();
+    private readonly BFloat16Activations _rounded = new();
+    private bool _bf16Native;
 
     /// <summary>The int8 kernel in use (resolved, never <see cref="Int8Kernel.Auto"/>).</summary>
     public Int8Kernel Int8 => int8;
@@ -51,10 +53,14 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch, Int8Kernel int8) :
         // changes results: every output element is reduced over K in the same order whatever the chunking.
         // One row: four panels per task feed the four-panel GEMV kernel, unless that leaves too few tasks to share.
         _panelsPerTask = m == 1 ? (w.Panels >= 8 * team.Size ? PanelsPerTask : 1) : m <= 16 ? 1 : PanelsPerTask;
+        _bf16Native = w.DType == TensorDType.BFloat16 && bf16 == BFloat16Kernel.Avx512Bf16 && BFloat16Gemm.Supports(m, w.Columns);
+        // The bf16 kernel multiplies panel pairs: a lone panel per task would be computed twice.
+        if (_bf16Native) _panelsPerTask = Math.Max(2, _panelsPerTask);
         _nChunks = (w.Panels + _panelsPerTask - 1) / _panelsPerTask;
         var mChunks = (m + GemmKernels.MC - 1) / GemmKernels.MC;
         if (w.DType == TensorDType.Int8 && int8 != Int8Kernel.Float32Reference)
             _quantized.Quantize(team, x, ldx, m, w.Columns, w.PaddedColumns, int16: int8 == Int8Kernel.Avx2);
+        if (_bf16Native) _rounded.Convert(team, x, ldx, m, w.Columns);
         team.Run(this, mChunks * _nChunks);
         _w = null!;
     }
@@ -80,11 +86,14 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch, Int8Kernel int8) :
             case TensorDType.Float16:
                 GemmKernels.Block<Float16Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc, scratch.Slab(worker));
                 break;
+            case TensorDType.BFloat16 when _bf16Native:
+                BFloat16Gemm.Block(_rounded.Values + (long)m0 * _rounded.Stride, _rounded.Stride, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc);
+                break;
             case TensorDType.BFloat16:
                 GemmKernels.Block<BFloat16Loader>(a, _ldx, mCount, panels, _w.PanelBytes, pCount, _w.Columns, c, ldc, scratch.Slab(worker));
                 break;
-            case TensorDType.Int8 when int8 == Int8Kernel.AvxVnni:
-                VnniGemm.Block(_quantized.Values + (long)m0 * _quantized.Stride, _quantized.Stride, _quantized.Scales + m0, mCount, _w, p0, pCount, c, ldc);
+            case TensorDType.Int8 when int8 is Int8Kernel.AvxVnni or Int8Kernel.Avx512Vnni:
+                VnniGemm.Block(_quantized.Values + (long)m0 * _quantized.Stride, _quantized.Stride, _quantized.Scales + m0, mCount, _w, p0, pCount, c, ldc, wide: int8 == Int8Kernel.Avx512Vnni);
                 break;
             case TensorDType.Int8 when int8 == Int8Kernel.Avx2:
                 Avx2Int8Gemm.Block((short*)_quantized.Values + (long)m0 * _quantized.Stride, _quantized.Stride, _quantized.Scales + m0, mCount, _w, p0, pCount, c, ldc);
@@ -145,5 +154,9 @@ internal sealed unsafe class LinearJob(WorkerScratch scratch, Int8Kernel int8) :
     }
 
     /// <inheritdoc />
-    public void Dispose() => _quantized.Dispose();
+    public void Dispose()
+    {
+        _quantized.Dispose();
+        _rounded.Dispose();
+    }
 }

@@ -29,17 +29,22 @@ internal static unsafe class VnniGemm
     /// activations <paramref name="a"/> (<paramref name="lda"/> bytes apart, scales in <paramref name="rowScales"/>)
     /// and panels <paramref name="p0"/>.. <paramref name="p0"/> + <paramref name="pCount"/> of <paramref name="w"/>.
     /// </summary>
-    public static void Block(byte* a, nint lda, float* rowScales, int mCount, PackedWeight w, int p0, int pCount, float* c, nint ldc) =>
-        PanelBlock(a, lda, rowScales, mCount, w.Data + p0 * w.PanelBytes, w.PanelBytes, w.PaddedColumns, w.Sums + p0 * NR, pCount, c, ldc);
+    /// <remarks><paramref name="wide"/>: 6-row tiles over panel pairs go to the native 512-bit kernel (same sums).</remarks>
+    public static void Block(byte* a, nint lda, float* rowScales, int mCount, PackedWeight w, int p0, int pCount, float* c, nint ldc, bool wide) =>
+        PanelBlock(a, lda, rowScales, mCount, w.Data + p0 * w.PanelBytes, w.PanelBytes, w.PaddedColumns, w.Sums + p0 * NR, pCount, c, ldc, wide);
 
     /// <summary>
     /// The same over raw panels: <paramref name="pCount"/> k-quad-major panels of <paramref name="k"/> (a multiple of 4)
     /// bytes per output, <paramref name="panelBytes"/> apart, with their per-output <paramref name="sums"/> (zeros for
     /// activations without the +128 zero point). <paramref name="raw"/> leaves the exact int32 sums in
     /// <paramref name="c"/> (no zero-point correction, no scale) for an epilogue that fuses them itself.
+    /// <paramref name="wide"/> sends whole 6-row tiles over panel pairs to <see cref="Native.NativeKernels.Int8"/>
+    /// (512-bit VPDPBUSD); the int32 sums are exact either way, so the result does not depend on it.
     /// </summary>
-    public static void PanelBlock(byte* a, nint lda, float* rowScales, int mCount, byte* panels, long panelBytes, int k, int* sums, int pCount, float* c, nint ldc, bool raw = false)
+    public static void PanelBlock(byte* a, nint lda, float* rowScales, int mCount, byte* panels, long panelBytes, int k, int* sums, int pCount, float* c, nint ldc, bool wide, bool raw = false)
     {
+        var native = wide && mCount >= Native.NativeKernels.Rows ? Native.NativeKernels.Int8 : null;
+        var tile = stackalloc int[native != null ? Native.NativeKernels.Rows * Native.NativeKernels.Columns : 0];
         for (var k0 = 0; k0 < k; k0 += KC)
         {
             var groups = Math.Min(KC, k - k0) / Quad;
@@ -50,6 +55,31 @@ internal static unsafe class VnniGemm
             {
                 for (; p + 4 <= pCount; p += 4)
                     RowPanels4(a + k0, panels + p * panelBytes + (long)k0 * NR, panelBytes, groups, c + p * NR, first, last, *rowScales, sums + p * NR);
+            }
+            if (native != null)
+            {
+                for (; p + 2 <= pCount; p += 2)
+                {
+                    var b = panels + p * panelBytes + (long)k0 * NR;
+                    var m = 0;
+                    for (; m + Native.NativeKernels.Rows <= mCount; m += Native.NativeKernels.Rows)
+                    {
+                        native(a + m * lda + k0, lda, b, (nint)panelBytes, groups, tile);
+                        for (var r = 0; r < Native.NativeKernels.Rows; r++)
+                        {
+                            var t = tile + r * Native.NativeKernels.Columns;
+                            var cr = c + (m + r) * ldc + p * NR;
+                            Finish(cr, first, last, rowScales[m + r], sums + p * NR, Vector256.Load(t), Vector256.Load(t + 8), Vector256.Load(t + 16), Vector256.Load(t + 24));
+                            Finish(cr + NR, first, last, rowScales[m + r], sums + (p + 1) * NR, Vector256.Load(t + 32), Vector256.Load(t + 40), Vector256.Load(t + 48), Vector256.Load(t + 56));
+                        }
+                    }
+                    for (; m < mCount; m += 4)
+                    {
+                        var rows = Math.Min(4, mCount - m);
+                        Tile4(a + m * lda + k0, lda, rows, b, groups, c + m * ldc + p * NR, ldc, first, last, rowScales + m, sums + p * NR);
+                        Tile4(a + m * lda + k0, lda, rows, b + panelBytes, groups, c + m * ldc + (p + 1) * NR, ldc, first, last, rowScales + m, sums + (p + 1) * NR);
+                    }
+                }
             }
             for (; p < pCount; p++)
             {
