@@ -80,7 +80,7 @@ internal static unsafe class NativeKernels
         if (RuntimeInformation.ProcessArchitecture != Architecture.X64) return "not an x86-64 process";
         // The kernels follow the System V calling convention and map memory with mmap: Linux only for now.
         if (!OperatingSystem.IsLinux()) return "native kernels run on Linux only";
-        // The runtime's own check covers the OS saving zmm state and DOTNET_EnableAVX512F=0.
+        // The runtime's own check covers the OS saving zmm state and DOTNET_EnableAVX512=0.
         if (!Avx512F.IsSupported || !Avx512BW.IsSupported) return "AVX-512 (F, BW) is not enabled in this process";
         return null;
     }
