@@ -14,7 +14,7 @@
 #   rsi  lda    bytes between rows
 #   rdx  b      panel p at this k
 #   rcx  pstep  bytes from panel p to panel p+1 (0 reads panel p twice)
-#   r8   pairs  k-pairs to multiply (at least 1)
+#   r8   pairs  k-pairs to multiply (0 stores zeros)
 #   r9   out    float[6][64]: row r's panel p lo, panel p hi, panel p+1 lo, panel p+1 hi
 # Uses only caller-saved registers (rax, rcx, rdx, rsi, rdi, r8-r11, zmm0-31).
     .intel_syntax noprefix
@@ -27,6 +27,8 @@ bf16_6x64:
     .irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23
     vpxord zmm\i, zmm\i, zmm\i
     .endr
+    test r8, r8
+    jz 2f
 1:
     vmovdqu16 zmm24, [rdx]
     vmovdqu16 zmm25, [rdx+64]
@@ -72,6 +74,7 @@ bf16_6x64:
     add r11, 128
     dec r8
     jnz 1b
+2:
     .irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23
     vmovups [r9+\i*64], zmm\i
     .endr

@@ -8,7 +8,7 @@
 #   rsi  lda    bytes between rows
 #   rdx  b      panel p at this k: k-quad-major, 32 outputs x 4 signed bytes (128 bytes) per quad
 #   rcx  pstep  bytes from panel p to panel p+1 (0 reads panel p twice)
-#   r8   quads  k-quads to multiply (at least 1)
+#   r8   quads  k-quads to multiply (0 stores zeros)
 #   r9   out    int32[6][64]: row r's sums for panel p's 32 outputs, then panel p+1's
 # Uses only caller-saved registers (rax, rcx, rdx, rsi, rdi, r8-r11, zmm0-31).
     .intel_syntax noprefix
@@ -21,6 +21,8 @@ vnni_u8s8_6x64:
     .irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23
     vpxord zmm\i, zmm\i, zmm\i
     .endr
+    test r8, r8
+    jz 2f
 1:
     vmovdqu32 zmm24, [rdx]
     vmovdqu32 zmm25, [rdx+64]
@@ -62,6 +64,7 @@ vnni_u8s8_6x64:
     add r11, 128
     dec r8
     jnz 1b
+2:
     .irp i,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23
     vmovdqu32 [r9+\i*64], zmm\i
     .endr
