@@ -40,7 +40,12 @@ internal sealed class TimingBackend(IOpBackend inner) : IOpBackend
 
     public void Synchronize() => inner.Synchronize();
 
-    public void Download(TensorView source, Span<float> destination) => inner.Download(source, destination);
+    public void Download(TensorView source, Span<float> destination)
+    {
+        var start = ThreadCpuClock.NowMs();
+        inner.Download(source, destination);
+        _totals["download"] = _totals.GetValueOrDefault("download") + ThreadCpuClock.NowMs() - start;
+    }
 
     public IDeviceTensor CreateLinearWeight(ReadOnlySpan<float> weight, int outFeatures, int inFeatures, TensorDType storage) =>
         inner.CreateLinearWeight(weight, outFeatures, inFeatures, storage);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
 using Hark.Checkpoints;
@@ -50,7 +51,7 @@ internal static class WordsBench
         audio ??= Path.Combine(fixtures, "audio", "jfk.wav");
         var tokenizer = WhisperTokenizer.FromFolder(Path.Combine(fixtures, "hf", "whisper-base"));
         var rows = new List<object>();
-        Console.WriteLine($"{"model",-6} {"plain s",8} {"words s",8} {"windows",8} {"plain cpu",9} {"words cpu",9}  {"wall/window +%",14} {"cpu/window +%",13}");
+        Console.WriteLine($"{"model",-6} {"plain s",8} {"words s",8} {"windows",8} {"plain cpu",9} {"words cpu",9}  {"wall/window +%",14} {"cpu/window +%",13} {"align s",8} {"added %",8}");
         foreach (var preset in models)
         {
             var config = WhisperPresets.Get(preset);
@@ -60,11 +61,13 @@ internal static class WordsBench
             var (plain, timed) = await Measure(model, audio, runs, condition);
             var wallCost = 100 * (timed.Wall / timed.Windows / (plain.Wall / plain.Windows) - 1);
             var cpuCost = 100 * (timed.Cpu / timed.Windows / (plain.Cpu / plain.Windows) - 1);
+            // The same transcription's own split: the word timing's time over the rest of the words run (median of runs).
+            var added = timed.Added;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{preset,-6} {plain.Wall,8:F2} {timed.Wall,8:F2} {plain.Windows + "/" + timed.Windows,8} {plain.Cpu,9:F2} {timed.Cpu,9:F2}  {wallCost,14:F1} {cpuCost,13:F1}"));
+                $"{preset,-6} {plain.Wall,8:F2} {timed.Wall,8:F2} {plain.Windows + "/" + timed.Windows,8} {plain.Cpu,9:F2} {timed.Cpu,9:F2}  {wallCost,14:F1} {cpuCost,13:F1} {timed.Align,8:F2} {added,8:F1}"));
             rows.Add(new { model = preset, plain_seconds = plain.Wall, words_seconds = timed.Wall, plain_windows = plain.Windows, words_windows = timed.Windows,
                 plain_cpu_seconds = plain.Cpu, words_cpu_seconds = timed.Cpu, wall_cost_per_window_percent = wallCost, cpu_cost_per_window_percent = cpuCost,
-                threads, runs, condition_on_previous_text = condition });
+                word_alignment_seconds = timed.Align, added_percent_of_same_run = added, threads, runs, condition_on_previous_text = condition });
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
         await File.WriteAllTextAsync(json, JsonSerializer.Serialize(new { audio = Path.GetFileName(audio), rows }, JsonOptions));
@@ -73,17 +76,27 @@ internal static class WordsBench
 
     /// <summary>Plain and word-timestamp runs alternate (after one warm-up of each), so both see the same machine:
     /// on a shared VM, two blocks of runs one after the other measure the neighbours as much as the feature.</summary>
-    private static async Task<((double Wall, double Cpu, int Windows) Plain, (double Wall, double Cpu, int Windows) Words)> Measure(
+    private static async Task<((double Wall, double Cpu, int Windows) Plain, (double Wall, double Cpu, int Windows, double Align, double Added) Words)> Measure(
         WhisperModel model, string audio, int runs, bool condition)
     {
+        // The library's own measure of word timing (TranscriptionMetrics), summed per run.
+        var align = 0.0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == TranscriptionMetrics.MeterName && instrument.Name == TranscriptionMetrics.WordAlignmentName) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, seconds, _, _) => align += seconds);
+        listener.Start();
         var options = new TranscriptionOptions { Language = "en", BeamSize = null, Temperatures = [0f], ConditionOnPreviousText = condition };
         var withWords = options with { WordTimestamps = true };
         using var self = Process.GetCurrentProcess();
         var plainWindows = (await model.TranscribeAsync(audio, options).ToResultAsync()).Segments.Select(s => s.Seek).Distinct().Count(); // warm-up
         var wordWindows = (await model.TranscribeAsync(audio, withWords).ToResultAsync()).Segments.Select(s => s.Seek).Distinct().Count();
-        List<double> plainWalls = [], plainCpus = [], wordWalls = [], wordCpus = [];
+        List<double> plainWalls = [], plainCpus = [], wordWalls = [], wordCpus = [], aligns = [], added = [];
         async Task Once(TranscriptionOptions o, List<double> walls, List<double> cpus)
         {
+            align = 0;
             self.Refresh();
             var cpu0 = self.TotalProcessorTime.TotalSeconds;
             var sw = Stopwatch.StartNew();
@@ -96,8 +109,10 @@ internal static class WordsBench
         {
             await Once(options, plainWalls, plainCpus);
             await Once(withWords, wordWalls, wordCpus);
+            aligns.Add(align);
+            added.Add(100 * align / (wordWalls[^1] - align));
         }
-        return ((Median(plainWalls), Median(plainCpus), Math.Max(1, plainWindows)), (Median(wordWalls), Median(wordCpus), Math.Max(1, wordWindows)));
+        return ((Median(plainWalls), Median(plainCpus), Math.Max(1, plainWindows)), (Median(wordWalls), Median(wordCpus), Math.Max(1, wordWindows), Median(aligns), Median(added)));
     }
 
     private static double Median(List<double> values)

@@ -57,7 +57,7 @@ public sealed class HarkServer : IAsyncDisposable
         });
         builder.WebHost.UseUrls($"http://{(options.Host.Contains(':', StringComparison.Ordinal) ? $"[{options.Host}]" : options.Host)}:{options.Port}");
         var metrics = new ServingMetrics();
-        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ServingMetrics.MeterName).AddPrometheusExporter());
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ServingMetrics.MeterName, Hark.Transcription.TranscriptionMetrics.MeterName).AddPrometheusExporter());
         var app = builder.Build();
         var state = new ServerState(models, options, metrics);
         Map(app, state);

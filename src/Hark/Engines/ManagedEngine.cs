@@ -14,6 +14,7 @@ namespace Hark.Engines;
 public sealed class ManagedEngine : IWhisperEngine
 {
     private readonly IOpBackend _backend;
+    private readonly TensorPool _pool;
     private readonly WhisperWeights _weights;
     private readonly WhisperEncoder _encoder;
     private bool _disposed;
@@ -22,6 +23,7 @@ public sealed class ManagedEngine : IWhisperEngine
     {
         Config = config;
         _backend = backend;
+        _pool = new TensorPool(backend);
         _weights = weights;
         _encoder = new WhisperEncoder(backend, config, weights);
         Description = new EngineDescription("managed", backend.Device, precision, backend.Threads, weights.ByteSize);
@@ -161,7 +163,7 @@ public sealed class ManagedEngine : IWhisperEngine
         var cross = new CrossAttentionCache(_backend, Config, _weights, encoded.States, windows);
         try
         {
-            return new WhisperDecoderSession(_backend, Config, _weights, cross, ownsCross: true, entries, options);
+            return new WhisperDecoderSession(_backend, Config, _weights, cross, ownsCross: true, entries, options, _pool);
         }
         catch
         {
@@ -176,7 +178,7 @@ public sealed class ManagedEngine : IWhisperEngine
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (audio is not ManagedEncodedAudio encoded || !ReferenceEquals(encoded.Owner, this))
             throw new ArgumentException("the encoded audio comes from another engine", nameof(audio));
-        return new ManagedDecoderFactory(_backend, Config, _weights, encoded);
+        return new ManagedDecoderFactory(_backend, Config, _weights, encoded, _pool);
     }
 
     /// <summary>FLOPs of one encoder window (multiply-add counted as 2).</summary>
@@ -195,6 +197,7 @@ public sealed class ManagedEngine : IWhisperEngine
     {
         if (_disposed) return;
         _disposed = true;
+        _pool.Dispose();
         _weights.Dispose();
         _backend.Dispose();
     }

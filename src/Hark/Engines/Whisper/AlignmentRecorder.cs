@@ -11,6 +11,7 @@ namespace Hark.Engines.Whisper;
 internal sealed class AlignmentRecorder : IDisposable
 {
     private readonly IOpBackend _backend;
+    private readonly TensorPool _pool;
     private readonly int[] _layerStart;
     private IDeviceTensor? _device;
     private readonly int[][] _headsByLayer;
@@ -26,9 +27,10 @@ internal sealed class AlignmentRecorder : IDisposable
     private float[] _step = [];
     private int _stepSequences;
 
-    public AlignmentRecorder(IOpBackend backend, IReadOnlyList<(int Layer, int Head)> heads, int layers, int headsPerLayer, int sequences, int maxLength, int positions)
+    public AlignmentRecorder(IOpBackend backend, TensorPool pool, IReadOnlyList<(int Layer, int Head)> heads, int layers, int headsPerLayer, int sequences, int maxLength, int positions)
     {
         _backend = backend;
+        _pool = pool;
         var byLayer = new List<int>[layers];
         var slots = new List<int>[layers];
         for (var l = 0; l < layers; l++)
@@ -66,8 +68,8 @@ internal sealed class AlignmentRecorder : IDisposable
         var rows = _headCount * sequences * tokens;
         if (_device is null || _device.Rows < rows)
         {
-            _device?.Dispose();
-            _device = _backend.Allocate(rows, _positions);
+            _pool.Return(_device);
+            _device = _pool.Rent(rows, _positions);
         }
         _stepSequences = sequences;
         var perHead = sequences * tokens;
@@ -104,7 +106,7 @@ internal sealed class AlignmentRecorder : IDisposable
 
     public void Dispose()
     {
-        _device?.Dispose();
+        _pool.Return(_device);
         _device = null;
         if (!_handedOut && _history.Length > 0) ScratchArrays<float>.Return(_history);
         if (_spare.Length > 0) ScratchArrays<float>.Return(_spare);

@@ -4,9 +4,10 @@ namespace Hark.Engines.Whisper;
 
 /// <summary>
 /// Activation buffers of a decoder session, sized for the largest step seen so far. They grow only when a step
-/// feeds more rows than any before (the prompt), so the one-token-per-step loop allocates nothing.
+/// feeds more rows than any before (the prompt), so the one-token-per-step loop allocates nothing. The logits, the
+/// largest (tens of MB for word timestamps' alignment pass), are the engine's <see cref="TensorPool"/>'s.
 /// </summary>
-internal sealed class DecoderBuffers(IOpBackend backend, int dModel, int ffn, int vocab, TensorDType cacheType) : IDisposable
+internal sealed class DecoderBuffers(IOpBackend backend, TensorPool pool, int dModel, int ffn, int vocab, TensorDType cacheType) : IDisposable
 {
     public int RowCapacity { get; private set; }
     public int OutputCapacity { get; private set; }
@@ -46,10 +47,10 @@ internal sealed class DecoderBuffers(IOpBackend backend, int dModel, int ffn, in
     {
         if (rows <= OutputCapacity) return;
         Selected?.Dispose();
-        Logits?.Dispose();
+        pool.Return(Logits);
         OutputCapacity = rows;
         Selected = backend.Allocate(rows, dModel);
-        Logits = backend.Allocate(rows, vocab);
+        Logits = pool.Rent(rows, vocab);
     }
 
     private void DisposeRows()
@@ -70,7 +71,8 @@ internal sealed class DecoderBuffers(IOpBackend backend, int dModel, int ffn, in
         RowCapacity = 0;
         if (OutputCapacity == 0) return;
         Selected.Dispose();
-        Logits.Dispose();
+        pool.Return(Logits);
+        Logits = null!;
         OutputCapacity = 0;
     }
 }

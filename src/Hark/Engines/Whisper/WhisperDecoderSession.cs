@@ -30,9 +30,10 @@ internal sealed class WhisperDecoderSession : IDecoderSession
     private bool _disposed;
 
     /// <summary>A session over <c>cross</c>; sequence <c>i</c> attends to its entry <c>audioIndex[i]</c>. With <c>ownsCross</c>,
-    /// <c>cross</c> was made for this session alone and is disposed with it.</summary>
+    /// <c>cross</c> was made for this session alone and is disposed with it. Its logits and recorded attention come from
+    /// (and go back to) the engine's <c>pool</c>.</summary>
     public WhisperDecoderSession(IOpBackend backend, WhisperConfig config, WhisperWeights weights, CrossAttentionCache cross, bool ownsCross,
-        ReadOnlySpan<int> audioIndex, DecoderSessionOptions? options)
+        ReadOnlySpan<int> audioIndex, DecoderSessionOptions? options, TensorPool pool)
     {
         _backend = backend;
         _config = config;
@@ -53,11 +54,11 @@ internal sealed class WhisperDecoderSession : IDecoderSession
         }
         _selfIndex = Enumerable.Range(0, sequences).ToArray();
         _scratchIndex = new int[sequences];
-        _buffers = new DecoderBuffers(backend, config.DModel, config.DecoderFfnDim, config.VocabSize, cross.DType);
+        _buffers = new DecoderBuffers(backend, pool, config.DModel, config.DecoderFfnDim, config.VocabSize, cross.DType);
         _cache = new KvCache(backend, config.DecoderLayers, config.DModel, _maxLength, sequences, cross.DType);
         var positions = config.MaxSourcePositions;
         if (options?.AlignmentHeads is { Count: > 0 } heads)
-            _alignment = new AlignmentRecorder(backend, heads, config.DecoderLayers, config.DecoderAttentionHeads, sequences, _maxLength, positions);
+            _alignment = new AlignmentRecorder(backend, pool, heads, config.DecoderLayers, config.DecoderAttentionHeads, sequences, _maxLength, positions);
     }
 
     public int SequenceCount { get; private set; }

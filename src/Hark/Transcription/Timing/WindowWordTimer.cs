@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Hark.Engines;
 
 namespace Hark.Transcription.Timing;
@@ -13,8 +14,11 @@ internal sealed class WindowWordTimer(WordAligner aligner, IReadOnlyList<int> so
         double lastSpeechTimestamp, CancellationToken cancellationToken)
     {
         if (segments.Count == 0) return [];
+        var start = Stopwatch.GetTimestamp();
         var text = segments.SelectMany(s => s.Tokens.Where(t => t < endOfText)).ToList();
         var alignment = aligner.Align(decoder, windowIndex, sotSequence, text, window.Frames, language, cancellationToken);
-        return WordTimestamps.Add(segments, alignment, endOfText, prepended, appended, lastSpeechTimestamp);
+        var timed = WordTimestamps.Add(segments, alignment, endOfText, prepended, appended, lastSpeechTimestamp);
+        TranscriptionMetrics.WordAlignment.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        return timed;
     }
 }
