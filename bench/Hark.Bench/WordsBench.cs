@@ -18,6 +18,8 @@ namespace Hark.Bench;
 /// window decoded (each window: encode, decode, and with words the alignment pass). With conditioning on the previous
 /// text (openai's default) the extra windows of the word run carry a prompt that the plain run's first window does not;
 /// <c>--condition-on-previous-text false</c> makes every window of both runs the same work but for the words.
+/// The last columns need no second transcription: the word timing's own time (the library's
+/// <see cref="TranscriptionMetrics.WordAlignmentName"/> histogram) and its share of the rest of the same run.
 /// </summary>
 internal static class WordsBench
 {
