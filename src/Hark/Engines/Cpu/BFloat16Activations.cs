@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-
 namespace Hark.Engines.Cpu;
 
 /// <summary>
@@ -55,32 +52,8 @@ internal sealed unsafe class BFloat16Activations : ITeamJob, IDisposable
 
     private void Rows(int from, int to)
     {
-        for (var r = from; r < to; r++) Round(_x + (long)r * _ldx, Values + (long)r * Stride, _k);
-    }
-
-    /// <summary>float32 → bfloat16 bits, round to nearest even; NaN stays a (quiet) NaN.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Round(float* x, ushort* y, int n)
-    {
-        var i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + 32 <= n; i += 32)
-                Vector512.Narrow(Round(Vector512.Load((uint*)x + i)), Round(Vector512.Load((uint*)x + i + 16))).Store(y + i);
-        }
-        for (; i < n; i++)
-        {
-            var f = ((uint*)x)[i];
-            y[i] = (f & 0x7FFF_FFFF) > 0x7F80_0000 ? (ushort)((f >> 16) | 0x40) : (ushort)((f + 0x7FFF + ((f >> 16) & 1)) >> 16);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<uint> Round(Vector512<uint> f)
-    {
-        var rounded = (f + Vector512.Create(0x7FFFu) + ((f >> 16) & Vector512<uint>.One)) >> 16;
-        var nan = Vector512.GreaterThan(f & Vector512.Create(0x7FFF_FFFFu), Vector512.Create(0x7F80_0000u));
-        return Vector512.ConditionalSelect(nan, (f >> 16) | Vector512.Create(0x40u), rounded);
+        for (var r = from; r < to; r++)
+            Checkpoints.DTypeConversion.Float32ToBFloat16(new ReadOnlySpan<float>(_x + (long)r * _ldx, _k), new Span<ushort>(Values + (long)r * Stride, _k));
     }
 
     /// <inheritdoc />

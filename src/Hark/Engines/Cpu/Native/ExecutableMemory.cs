@@ -12,13 +12,13 @@ internal static unsafe partial class ExecutableMemory
     private const int MapPrivate = 0x02, MapAnonymous = 0x20;
 
     /// <summary>
-    /// Maps <paramref name="bytes"/> bytes, lets <paramref name="fill"/> write them, and makes them executable; null
-    /// with the reason in <paramref name="refused"/> where the system does not allow it (e.g. a policy forbidding
-    /// executable mappings).
+    /// Maps a copy of <paramref name="code"/> and makes it executable; null with the reason in
+    /// <paramref name="refused"/> where the system does not allow it (e.g. a policy forbidding executable mappings).
     /// </summary>
-    public static byte* Map(int bytes, SpanAction fill, out string? refused)
+    public static byte* Map(ReadOnlySpan<byte> code, out string? refused)
     {
         refused = null;
+        var bytes = code.Length;
         try
         {
             var page = mmap(null, (nuint)bytes, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
@@ -27,7 +27,7 @@ internal static unsafe partial class ExecutableMemory
                 refused = $"mmap refused memory for native kernels (errno {Marshal.GetLastPInvokeError()})";
                 return null;
             }
-            fill(new Span<byte>(page, bytes));
+            code.CopyTo(new Span<byte>(page, bytes));
             if (mprotect(page, (nuint)bytes, ProtRead | ProtExec) != 0)
             {
                 refused = $"the system refused to make native kernels executable (errno {Marshal.GetLastPInvokeError()})";
@@ -42,9 +42,6 @@ internal static unsafe partial class ExecutableMemory
             return null;
         }
     }
-
-    /// <summary>Writes the code into the freshly mapped page.</summary>
-    public delegate void SpanAction(Span<byte> page);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial void* mmap(void* address, nuint length, int protection, int flags, int fd, nint offset);

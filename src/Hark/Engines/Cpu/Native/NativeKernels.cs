@@ -64,11 +64,10 @@ internal static unsafe class NativeKernels
         var int8Code = Resource("vnni_u8s8_6x64");
         var bf16Code = Resource("bf16_6x64");
         var bf16Offset = (int8Code.Length + 63) & ~63;
-        var page = ExecutableMemory.Map(bf16Offset + bf16Code.Length, span =>
-        {
-            int8Code.CopyTo(span);
-            bf16Code.CopyTo(span[bf16Offset..]);
-        }, out var refused);
+        var code = new byte[bf16Offset + bf16Code.Length];
+        int8Code.CopyTo(code, 0);
+        bf16Code.CopyTo(code, bf16Offset);
+        var page = ExecutableMemory.Map(code, out var refused);
         if (page == null)
             return new Loaded(null, null, int8Missing ?? refused, bf16Missing ?? refused);
         return new Loaded(int8Missing == null ? page : null, bf16Missing == null ? page + bf16Offset : null, int8Missing, bf16Missing);
